@@ -1,0 +1,56 @@
+/* Deadlines on the monotonic clock. */
+#include "config.h"
+#include "deadline.h"
+
+#include <errno.h>
+#include <time.h>
+
+int64_t deadline_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct deadline deadline_in_ms(int64_t ms)
+{
+	struct deadline d = { .at_ms = deadline_now_ms() + (ms > 0 ? ms : 0) };
+	return d;
+}
+
+int64_t deadline_left_ms(struct deadline d)
+{
+	int64_t left;
+
+	if (d.at_ms == INT64_MAX)
+		return INT64_MAX;
+	left = d.at_ms - deadline_now_ms();
+	return left > 0 ? left : 0;
+}
+
+bool deadline_expired(struct deadline d)
+{
+	return deadline_left_ms(d) == 0;
+}
+
+struct deadline deadline_cap_ms(struct deadline d, int64_t ms)
+{
+	struct deadline cap = deadline_in_ms(ms);
+
+	return cap.at_ms < d.at_ms ? cap : d;
+}
+
+int deadline_sleep_ms(struct deadline d, int64_t ms)
+{
+	int64_t left = deadline_left_ms(d);
+	struct timespec ts;
+
+	if (ms > left)
+		ms = left;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+	return deadline_expired(d) ? -ETIMEDOUT : 0;
+}

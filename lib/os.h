@@ -1,0 +1,71 @@
+/* The operating system layer: everything that differs between Linux and
+ * FreeBSD sits behind this header. configure compiles exactly one of
+ * os_linux.c (netlink, packet sockets) and os_freebsd.c (ioctl, BPF).
+ * No other file tests the OS.
+ *
+ * Library code: every function returns 0 (or a documented positive value)
+ * or -errno, and never logs. Calls that wait take a deadline. */
+#ifndef TWINHEAD_OS_H
+#define TWINHEAD_OS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "deadline.h"
+#include "netaddr.h"
+
+#define OS_IFNAME_MAX 16
+
+struct os_link {
+	unsigned index;
+	char name[OS_IFNAME_MAX];
+	bool admin_up;   /* IFF_UP: the administrator enabled it */
+	bool carrier;    /* the link is physically up (Linux IFF_LOWER_UP,
+			  * FreeBSD LINK_STATE_UP) */
+	bool has_mac;
+	uint8_t mac[6];
+};
+
+/* Looks up an interface by name. -ENODEV when there is none. */
+int os_link_get(const char *name, struct os_link *out);
+
+struct os_addr {
+	unsigned ifindex;
+	unsigned prefix;
+	bool tentative;   /* IPv6 duplicate address detection still running */
+	bool dad_failed;  /* IPv6 duplicate address detection found a conflict */
+};
+
+/* Finds where address a is configured on this host. -ENOENT when nowhere. */
+int os_addr_find(const struct netaddr *a, struct os_addr *out);
+
+enum os_addr_flags {
+	OS_ADDR_NODAD = 1u << 0, /* IPv6: skip duplicate address detection */
+};
+
+/* Adds a/prefix to the interface (IPv4 with its broadcast address).
+ * -EEXIST when it is already there. */
+int os_addr_add(const struct os_link *link, const struct netaddr *a, unsigned prefix,
+		unsigned flags);
+
+/* Removes a/prefix from the interface. -EADDRNOTAVAIL when it is not there. */
+int os_addr_del(unsigned ifindex, const struct netaddr *a, unsigned prefix);
+
+/* The interface and prefix of the most specific directly connected route
+ * (no gateway) that covers a: how an address finds its NIC when none is
+ * configured. -ENOENT when no connected route covers it. */
+int os_route_find_connected(const struct netaddr *a, char ifname[OS_IFNAME_MAX],
+			    unsigned *prefix);
+
+/* IPv4 only: RFC 5227 ARP probe for a on link, listening until d.
+ * Returns 1 when another host answered for a (its MAC in owner), 0 when
+ * nobody did, or -errno. Sends nothing that changes anyone's ARP cache. */
+int os_arp_probe(const struct os_link *link, const struct netaddr *a, struct deadline d,
+		 uint8_t owner[6]);
+
+/* Tells the segment that a now lives at link's MAC: a gratuitous ARP
+ * request (IPv4) or an unsolicited neighbour advertisement with the
+ * override flag (IPv6). One packet; returns 0 or -errno. */
+int os_announce(const struct os_link *link, const struct netaddr *a);
+
+#endif

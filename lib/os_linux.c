@@ -1,0 +1,461 @@
+/* The OS layer on Linux: rtnetlink through libmnl for links, addresses and
+ * routes; a packet socket for ARP; a raw ICMPv6 socket for neighbour
+ * advertisements. Nothing here forks: monitor paths stay in-process. */
+#include "config.h"
+#include "os.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <netinet/icmp6.h>
+#include <netinet/if_ether.h>
+#include <netpacket/packet.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000 /* linux/if.h; net/if.h lacks it */
+#endif
+
+/* Netlink talks to the local kernel and answers at once; the timeout only
+ * guards against a kernel that never does. */
+#define NL_TIMEOUT_MS 2000
+
+/* ---- rtnetlink plumbing ---- */
+
+/* Sends nlh and feeds every answer to cb until the kernel is done.
+ * Returns 0 or -errno (an NLMSG_ERROR's errno for requests with an ack). */
+static int nl_talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct timeval tv = { .tv_sec = NL_TIMEOUT_MS / 1000,
+			      .tv_usec = (NL_TIMEOUT_MS % 1000) * 1000 };
+	struct mnl_socket *nl;
+	unsigned portid, seq;
+	ssize_t n;
+	int rc;
+
+	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	portid = mnl_socket_get_portid(nl);
+	seq = nlh->nlmsg_seq = (unsigned)time(NULL);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	for (;;) {
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0) {
+			rc = errno == EAGAIN ? -ETIMEDOUT : -errno;
+			break;
+		}
+		rc = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
+		if (rc <= MNL_CB_STOP) {
+			rc = rc < 0 ? -errno : 0;
+			break;
+		}
+	}
+out:
+	mnl_socket_close(nl);
+	return rc;
+}
+
+struct attrs {
+	const struct nlattr *tb[64];
+	unsigned max;
+};
+
+static int attr_cb(const struct nlattr *attr, void *data)
+{
+	struct attrs *a = data;
+	unsigned type = mnl_attr_get_type(attr);
+
+	if (type < a->max && type < 64)
+		a->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+/* ---- links ---- */
+
+static int link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct os_link *out = data;
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	struct attrs a = { .max = IFLA_MAX + 1 };
+
+	mnl_attr_parse(nlh, sizeof(*ifi), attr_cb, &a);
+	out->index = (unsigned)ifi->ifi_index;
+	out->admin_up = ifi->ifi_flags & IFF_UP;
+	out->carrier = ifi->ifi_flags & IFF_LOWER_UP;
+	if (a.tb[IFLA_IFNAME])
+		snprintf(out->name, sizeof(out->name), "%s", mnl_attr_get_str(a.tb[IFLA_IFNAME]));
+	if (a.tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(a.tb[IFLA_ADDRESS]) == 6) {
+		memcpy(out->mac, mnl_attr_get_payload(a.tb[IFLA_ADDRESS]), 6);
+		out->has_mac = true;
+	}
+	return MNL_CB_OK;
+}
+
+int os_link_get(const char *name, struct os_link *out)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	unsigned index = if_nametoindex(name);
+
+	memset(out, 0, sizeof(*out));
+	if (index == 0)
+		return -ENODEV;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = (int)index;
+	return nl_talk(nlh, link_cb, out);
+}
+
+/* ---- addresses ---- */
+
+struct addr_query {
+	const struct netaddr *want;
+	struct os_addr *out;
+	bool found;
+};
+
+static int addr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct addr_query *q = data;
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct attrs a = { .max = IFA_MAX + 1 };
+	const struct nlattr *addr;
+	uint32_t flags;
+
+	if (ifa->ifa_family != q->want->family || q->found)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*ifa), attr_cb, &a);
+	/* IPv4 keeps the local address in IFA_LOCAL (IFA_ADDRESS is the peer
+	 * on point-to-point links); IPv6 has only IFA_ADDRESS. */
+	addr = q->want->family == AF_INET && a.tb[IFA_LOCAL] ? a.tb[IFA_LOCAL] : a.tb[IFA_ADDRESS];
+	if (!addr || mnl_attr_get_payload_len(addr) != netaddr_len(q->want) ||
+	    memcmp(mnl_attr_get_payload(addr), q->want->u.bytes, netaddr_len(q->want)) != 0)
+		return MNL_CB_OK;
+	flags = a.tb[IFA_FLAGS] ? mnl_attr_get_u32(a.tb[IFA_FLAGS]) : ifa->ifa_flags;
+	q->out->ifindex = ifa->ifa_index;
+	q->out->prefix = ifa->ifa_prefixlen;
+	q->out->dad_failed = flags & IFA_F_DADFAILED;
+	q->out->tentative = (flags & IFA_F_TENTATIVE) && !(flags & IFA_F_DADFAILED);
+	q->found = true;
+	return MNL_CB_OK;
+}
+
+int os_addr_find(const struct netaddr *a, struct os_addr *out)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct addr_query q = { .want = a, .out = out };
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETADDR;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = (unsigned char)a->family;
+	rc = nl_talk(nlh, addr_cb, &q);
+	if (rc < 0)
+		return rc;
+	return q.found ? 0 : -ENOENT;
+}
+
+static struct nlmsghdr *addr_msg(char *buf, int type, unsigned nlflags, unsigned ifindex,
+				 const struct netaddr *a, unsigned prefix)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifaddrmsg *ifa;
+
+	nlh->nlmsg_type = (unsigned short)type;
+	nlh->nlmsg_flags = (unsigned short)(NLM_F_REQUEST | NLM_F_ACK | nlflags);
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = (unsigned char)a->family;
+	ifa->ifa_prefixlen = (unsigned char)prefix;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = ifindex;
+	if (a->family == AF_INET)
+		mnl_attr_put(nlh, IFA_LOCAL, 4, a->u.bytes);
+	mnl_attr_put(nlh, IFA_ADDRESS, netaddr_len(a), a->u.bytes);
+	return nlh;
+}
+
+int os_addr_add(const struct os_link *link, const struct netaddr *a, unsigned prefix,
+		unsigned flags)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = addr_msg(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL,
+					link->index, a, prefix);
+
+	if (a->family == AF_INET && prefix < 31) {
+		uint32_t host = prefix ? 0xffffffffu >> prefix : 0xffffffffu;
+		uint32_t bcast = a->u.v4.s_addr | htonl(host);
+
+		mnl_attr_put(nlh, IFA_BROADCAST, 4, &bcast);
+	}
+	if (a->family == AF_INET6 && (flags & OS_ADDR_NODAD))
+		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
+	return nl_talk(nlh, NULL, NULL);
+}
+
+int os_addr_del(unsigned ifindex, const struct netaddr *a, unsigned prefix)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	return nl_talk(addr_msg(buf, RTM_DELADDR, 0, ifindex, a, prefix), NULL, NULL);
+}
+
+/* ---- routes ---- */
+
+struct route_query {
+	const struct netaddr *want;
+	int best_len;
+	unsigned best_oif;
+};
+
+static int route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct route_query *q = data;
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct attrs a = { .max = RTA_MAX + 1 };
+	struct netaddr dst = { .family = q->want->family };
+	unsigned table;
+
+	if (rtm->rtm_family != q->want->family || rtm->rtm_type != RTN_UNICAST ||
+	    rtm->rtm_dst_len == 0 || (int)rtm->rtm_dst_len <= q->best_len)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*rtm), attr_cb, &a);
+	table = a.tb[RTA_TABLE] ? mnl_attr_get_u32(a.tb[RTA_TABLE]) : rtm->rtm_table;
+	/* Connected means: main table, straight out of an interface. */
+	if (table != RT_TABLE_MAIN || a.tb[RTA_GATEWAY] || a.tb[RTA_VIA] || a.tb[RTA_MULTIPATH] ||
+	    !a.tb[RTA_OIF] || !a.tb[RTA_DST] ||
+	    mnl_attr_get_payload_len(a.tb[RTA_DST]) != netaddr_len(q->want))
+		return MNL_CB_OK;
+	memcpy(dst.u.bytes, mnl_attr_get_payload(a.tb[RTA_DST]), netaddr_len(q->want));
+	if (!netaddr_in_prefix(q->want, &dst, rtm->rtm_dst_len))
+		return MNL_CB_OK;
+	q->best_len = rtm->rtm_dst_len;
+	q->best_oif = mnl_attr_get_u32(a.tb[RTA_OIF]);
+	return MNL_CB_OK;
+}
+
+int os_route_find_connected(const struct netaddr *a, char ifname[OS_IFNAME_MAX],
+			    unsigned *prefix)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct route_query q = { .want = a, .best_len = 0 };
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	int rc;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (unsigned char)a->family;
+	rc = nl_talk(nlh, route_cb, &q);
+	if (rc < 0)
+		return rc;
+	if (q.best_len == 0 || !if_indextoname(q.best_oif, ifname))
+		return -ENOENT;
+	*prefix = (unsigned)q.best_len;
+	return 0;
+}
+
+/* ---- ARP ---- */
+
+static int arp_socket(const struct os_link *link, struct sockaddr_ll *bcast)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_protocol = htons(ETH_P_ARP),
+				   .sll_ifindex = (int)link->index };
+	int fd;
+
+	if (!link->has_mac)
+		return -EAFNOSUPPORT;
+	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP));
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	*bcast = sll;
+	bcast->sll_halen = ETH_ALEN;
+	memset(bcast->sll_addr, 0xff, ETH_ALEN);
+	return fd;
+}
+
+/* sender_ip NULL: 0.0.0.0, as an RFC 5227 probe must use. */
+static int arp_send(int fd, const struct sockaddr_ll *to, const struct os_link *link,
+		    const struct in_addr *sender_ip, const struct in_addr *target_ip)
+{
+	struct ether_arp p;
+
+	memset(&p, 0, sizeof(p));
+	p.arp_hrd = htons(ARPHRD_ETHER);
+	p.arp_pro = htons(ETHERTYPE_IP);
+	p.arp_hln = ETH_ALEN;
+	p.arp_pln = 4;
+	p.arp_op = htons(ARPOP_REQUEST);
+	memcpy(p.arp_sha, link->mac, ETH_ALEN);
+	if (sender_ip)
+		memcpy(p.arp_spa, sender_ip, 4);
+	memcpy(p.arp_tpa, target_ip, 4);
+	if (sendto(fd, &p, sizeof(p), 0, (const struct sockaddr *)to, sizeof(*to)) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Does this ARP packet show another host using (or claiming) ip? */
+static bool arp_conflicts(const struct ether_arp *p, const struct os_link *link,
+			  const struct in_addr *ip)
+{
+	static const uint8_t zero[4];
+
+	if (ntohs(p->arp_hrd) != ARPHRD_ETHER || ntohs(p->arp_pro) != ETHERTYPE_IP ||
+	    p->arp_hln != ETH_ALEN || p->arp_pln != 4 ||
+	    memcmp(p->arp_sha, link->mac, ETH_ALEN) == 0)
+		return false;
+	/* Someone answering or announcing from ip. */
+	if (memcmp(p->arp_spa, ip, 4) == 0)
+		return true;
+	/* Someone else probing for ip at the same moment (RFC 5227 2.1.1). */
+	return ntohs(p->arp_op) == ARPOP_REQUEST && memcmp(p->arp_spa, zero, 4) == 0 &&
+	       memcmp(p->arp_tpa, ip, 4) == 0;
+}
+
+int os_arp_probe(const struct os_link *link, const struct netaddr *a, struct deadline d,
+		 uint8_t owner[6])
+{
+	struct sockaddr_ll bcast;
+	int64_t total = deadline_left_ms(d), second_at;
+	bool second_sent = false;
+	int fd, rc;
+
+	if (a->family != AF_INET)
+		return -EAFNOSUPPORT;
+	fd = arp_socket(link, &bcast);
+	if (fd < 0)
+		return fd;
+	/* Two probes, at the start and half-way, so one lost frame does not
+	 * hide a conflict. */
+	second_at = deadline_now_ms() + total / 2;
+	rc = arp_send(fd, &bcast, link, NULL, &a->u.v4);
+	while (rc == 0) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int64_t now = deadline_now_ms(), wait = deadline_left_ms(d);
+		struct ether_arp p;
+		struct sockaddr_ll from;
+		socklen_t fromlen = sizeof(from);
+		ssize_t n;
+
+		if (!second_sent && now >= second_at) {
+			rc = arp_send(fd, &bcast, link, NULL, &a->u.v4);
+			second_sent = true;
+			continue;
+		}
+		if (!second_sent && second_at - now < wait)
+			wait = second_at - now;
+		if (deadline_expired(d))
+			break;
+		n = poll(&pfd, 1, (int)wait);
+		if (n < 0 && errno != EINTR) {
+			rc = -errno;
+			break;
+		}
+		if (n <= 0)
+			continue;
+		n = recvfrom(fd, &p, sizeof(p), MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
+		if (n < (ssize_t)sizeof(p) || from.sll_pkttype == PACKET_OUTGOING)
+			continue;
+		if (arp_conflicts(&p, link, &a->u.v4)) {
+			memcpy(owner, p.arp_sha, ETH_ALEN);
+			rc = 1;
+		}
+	}
+	close(fd);
+	return rc;
+}
+
+/* ---- announcements ---- */
+
+static int announce_v4(const struct os_link *link, const struct in_addr *ip)
+{
+	struct sockaddr_ll bcast;
+	int fd = arp_socket(link, &bcast), rc;
+
+	if (fd < 0)
+		return fd;
+	/* RFC 5227 ARP announcement: a request with sender = target = ip. */
+	rc = arp_send(fd, &bcast, link, ip, ip);
+	close(fd);
+	return rc;
+}
+
+static int announce_v6(const struct os_link *link, const struct in6_addr *ip)
+{
+	uint8_t pkt[sizeof(struct nd_neighbor_advert) + 8];
+	struct nd_neighbor_advert *na = (struct nd_neighbor_advert *)pkt;
+	struct sockaddr_in6 src = { .sin6_family = AF_INET6, .sin6_addr = *ip };
+	struct sockaddr_in6 dst = { .sin6_family = AF_INET6, .sin6_scope_id = link->index };
+	int hops = 255, one = 1, rc = 0, fd;
+	unsigned ifindex = link->index;
+
+	if (!link->has_mac)
+		return -EAFNOSUPPORT;
+	memset(pkt, 0, sizeof(pkt));
+	na->nd_na_type = ND_NEIGHBOR_ADVERT;
+	/* Unsolicited, override: replace whatever MAC the neighbours cached. */
+	na->nd_na_flags_reserved = ND_NA_FLAG_OVERRIDE;
+	na->nd_na_target = *ip;
+	pkt[sizeof(*na)] = ND_OPT_TARGET_LINKADDR;
+	pkt[sizeof(*na) + 1] = 1; /* length in units of 8 bytes */
+	memcpy(pkt + sizeof(*na) + 2, link->mac, ETH_ALEN);
+	inet_pton(AF_INET6, "ff02::1", &dst.sin6_addr);
+
+	fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	if (fd < 0)
+		return -errno;
+	/* Hop limit 255 proves to receivers that the packet is on-link. */
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(hops)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof(ifindex)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&src, sizeof(src)) < 0 ||
+	    sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&dst, sizeof(dst)) < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+int os_announce(const struct os_link *link, const struct netaddr *a)
+{
+	return a->family == AF_INET ? announce_v4(link, &a->u.v4) : announce_v6(link, &a->u.v6);
+}
