@@ -266,9 +266,12 @@ static int check_one(struct ocf_ctx *ctx, size_t i)
 }
 
 /* Pacemaker adds these itself; they are not the agent's parameters. */
-static bool reskey_is_meta(const char *name)
+static bool reskey_is_meta(const char *name, size_t nlen)
 {
-	return strncmp(name, "CRM_meta_", 9) == 0 || strcmp(name, "crm_feature_set") == 0;
+	static const char fs[] = "crm_feature_set";
+
+	return strncmp(name, "CRM_meta_", 9) == 0 ||
+	       (nlen == sizeof(fs) - 1 && strncmp(name, fs, nlen) == 0);
 }
 
 static int check_unknown(struct ocf_ctx *ctx, bool strict)
@@ -285,7 +288,7 @@ static int check_unknown(struct ocf_ctx *ctx, bool strict)
 		name = *e + plen;
 		eq = strchr(name, '=');
 		nlen = eq ? (size_t)(eq - name) : strlen(name);
-		if (reskey_is_meta(name))
+		if (reskey_is_meta(name, nlen))
 			continue;
 		for (size_t i = 0; i < ctx->agent->n_params && !known; i++)
 			known = strlen(ctx->agent->params[i].name) == nlen &&

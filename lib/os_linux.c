@@ -124,7 +124,8 @@ int os_link_get(const char *name, struct os_link *out)
 		return -ENODEV;
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
+	/* A single answer has no NLMSG_DONE: ask for the ack that ends it. */
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = (int)index;
