@@ -15,7 +15,12 @@ int64_t deadline_now_ms(void)
 
 struct deadline deadline_in_ms(int64_t ms)
 {
-	struct deadline d = { .at_ms = deadline_now_ms() + (ms > 0 ? ms : 0) };
+	int64_t now = deadline_now_ms();
+	struct deadline d = { .at_ms = now };
+
+	/* Saturate: a huge span means "never", not a signed overflow. */
+	if (ms > 0)
+		d.at_ms = ms >= INT64_MAX - now ? INT64_MAX : now + ms;
 	return d;
 }
 
@@ -48,6 +53,8 @@ int deadline_sleep_ms(struct deadline d, int64_t ms)
 
 	if (ms > left)
 		ms = left;
+	if (ms < 0)
+		ms = 0;
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (ms % 1000) * 1000000;
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)

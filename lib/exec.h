@@ -44,12 +44,22 @@ struct exec_result {
 	pid_t pid;         /* the child's pid (and process group id) */
 };
 
-/* Runs cmd to completion or to its deadline.
+/* Runs cmd to completion or to its deadline. An unset (zero) deadline has
+ * already passed: nothing runs. Entries in cmd->env replace the built-in
+ * PATH/LANG/LC_ALL of the same name. The caller must not reap children
+ * behind exec_run's back (SIGCHLD ignored, or a waitpid(-1) handler).
+ *
  * Returns 0 when the child ran and exited (any exit code; see res),
  * -ETIMEDOUT when the deadline killed it (res->timed_out is set, and output
  * read so far is in res), -EINVAL for a non-absolute or missing argv[0],
- * or another -errno when it could not be started (exec failure: -ENOENT,
+ * also for malformed env entries or stdin_len without stdin_data, or
+ * another -errno when it could not be started (exec failure: -ENOENT,
  * -EACCES, ... as errno from execve, reported through a CLOEXEC pipe).
+ * When the tool exits but a grandchild keeps its pipes open, the group is
+ * killed at the deadline: -ETIMEDOUT, with the tool's own exit_status.
+ * A child that cannot die (uninterruptible I/O) is waited for at most 2 s
+ * after SIGKILL, then left; res->pid names it. res->pid is 0 when nothing
+ * was started.
  * res must be released with exec_result_free() whatever the result. */
 int exec_run(const struct exec_cmd *cmd, struct exec_result *res);
 

@@ -9,6 +9,7 @@
 
 #include "deadline.h"
 
+/* Initialise with LOCK_INIT: a zeroed struct lock looks held on fd 0. */
 struct lock {
 	int fd; /* -1 when not held */
 };
@@ -17,7 +18,10 @@ struct lock {
 
 /* Takes an exclusive lock on path (created 0600, parent directories created
  * 0700 as needed), waiting at most until d.
- * Returns 0 when held, -ETIMEDOUT when d passed first, or -errno. */
+ * A free lock is taken even when d has already passed.
+ * Returns 0 when held, -ETIMEDOUT when d passed first, -EBUSY when l is
+ * already held, -EINVAL for an empty path, or -errno. A symlink at path is
+ * refused. */
 int lock_acquire(struct lock *l, const char *path, struct deadline d);
 
 /* Releases the lock if held. Safe to call twice. */

@@ -36,7 +36,7 @@ expect 6 "loopback" ip=127.0.0.2 nic=lo
 expect 6 "link-local" ip=fe80::5 nic=lo
 expect 6 "does not fit IPv4" ip=10.213.77.1 nic=lo cidr_netmask=64
 expect 6 "prefix length" ip=10.213.77.1 nic=lo cidr_netmask=255.0.255.0
-expect 6 "prefix length" ip=fd00:77::1 nic=lo cidr_netmask=255.255.255.0
+expect 6 "does not fit IPv6" ip=fd00:77::1 nic=lo cidr_netmask=255.255.255.0
 expect 6 "alias labels" ip=10.213.77.1 nic=eth0:1
 expect 6 "at most 15" ip=10.213.77.1 nic=abcdefghijklmnopq
 expect 6 "out of range" ip=10.213.77.1 nic=lo arp_count=1000
