@@ -1,0 +1,797 @@
+/* The OS layer on FreeBSD: getifaddrs(3) for links and addresses, the
+ * address ioctls (SIOCAIFADDR, SIOCDIFADDR and their _IN6 forms) to change
+ * them, a PF_ROUTE sysctl dump for routes, BPF for ARP, and a raw ICMPv6
+ * socket for neighbour advertisements. Nothing here forks: monitor paths
+ * stay in-process, as on Linux.
+ *
+ * Written against FreeBSD 13/14's documented interfaces; not compiled or
+ * run by this project's CI (Linux only). */
+#include "config.h"
+#include "os.h"
+
+#include <sys/types.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/sockio.h>
+#include <sys/sysctl.h>
+#include <sys/time.h>
+
+#include <net/if.h>
+#include <net/if_dl.h>
+#include <net/bpf.h>
+#include <net/ethernet.h>
+#include <net/route.h>
+#include <netinet/in.h>
+#include <netinet/in_var.h>
+#include <netinet/if_ether.h>
+#include <netinet/ip6.h> /* before icmp6.h, as ping6(8) includes them */
+#include <netinet/icmp6.h>
+#include <netinet6/in6_var.h>
+#include <netinet6/nd6.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ifaddrs.h>
+#include <limits.h>
+#include <poll.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- sockaddr helpers ---- */
+
+/* Copies the address bytes (4 or 16) out of a kernel AF_INET/AF_INET6
+ * sockaddr, zero-filling whatever sa_len leaves out: the kernel trims
+ * netmasks to their last non-zero byte (in_socktrim), and a zero-length
+ * netmask means "all zeros" (see getifaddrs.c). */
+static void sa_bytes(const struct sockaddr *sa, int family, uint8_t out[16])
+{
+	size_t off = family == AF_INET ? offsetof(struct sockaddr_in, sin_addr)
+				       : offsetof(struct sockaddr_in6, sin6_addr);
+	size_t len = family == AF_INET ? 4 : 16;
+	size_t have = sa->sa_len > off ? sa->sa_len - off : 0;
+
+	memset(out, 0, 16);
+	memcpy(out, (const uint8_t *)sa + off, have < len ? have : len);
+}
+
+/* Inside the kernel KAME embeds the zone (interface index) of link- and
+ * interface-local addresses in bytes 2-3, and inet6(4) warns the embedded
+ * form can surface through PF_ROUTE. Clear it so comparisons see the
+ * address as it is on the wire. */
+static void in6_unembed(uint8_t a[16])
+{
+	bool linklocal = a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+	bool mc_local = a[0] == 0xff && ((a[1] & 0x0f) == 0x01 || (a[1] & 0x0f) == 0x02);
+
+	if (linklocal || mc_local)
+		a[2] = a[3] = 0;
+}
+
+/* Length of the contiguous netmask m[0..len), or -1 when its ones are not
+ * contiguous (no prefix length expresses it). */
+static int mask_prefix(const uint8_t *m, size_t len)
+{
+	size_t i = 0;
+	int bits = 0;
+	uint8_t b;
+
+	while (i < len && m[i] == 0xff) {
+		bits += 8;
+		i++;
+	}
+	if (i == len)
+		return bits;
+	for (b = m[i]; b & 0x80; b = (uint8_t)(b << 1))
+		bits++;
+	if (b != 0)
+		return -1;
+	while (++i < len)
+		if (m[i] != 0)
+			return -1;
+	return bits;
+}
+
+/* The netmask for prefix, len bytes. */
+static void prefix_mask(uint8_t *m, size_t len, unsigned prefix)
+{
+	memset(m, 0, len);
+	for (size_t i = 0; i < len && prefix > 0; i++) {
+		unsigned n = prefix < 8 ? prefix : 8;
+
+		m[i] = (uint8_t)(0xff << (8 - n));
+		prefix -= n;
+	}
+}
+
+static void sin_init(struct sockaddr_in *sin, const struct in_addr *a)
+{
+	memset(sin, 0, sizeof(*sin));
+	/* The address ioctls check sin_len: an unset one makes SIOCDIFADDR
+	 * delete the interface's first address and SIOCAIFADDR guess a
+	 * classful netmask (in_difaddr_ioctl, in_aifaddr_ioctl). */
+	sin->sin_len = sizeof(*sin);
+	sin->sin_family = AF_INET;
+	sin->sin_addr = *a;
+}
+
+static void sin6_init(struct sockaddr_in6 *sin6, const struct in6_addr *a)
+{
+	memset(sin6, 0, sizeof(*sin6));
+	sin6->sin6_len = sizeof(*sin6);
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_addr = *a;
+}
+
+/* Runs one address ioctl on a datagram socket of family, the socket the
+ * kernel routes the request to (in_control, in6_control). */
+static int ioctl_af(int family, unsigned long req, void *arg)
+{
+	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, req, arg) < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+/* ---- links ---- */
+
+/* The interface index of name from the AF_LINK entry of the same list, so
+ * one getifaddrs() snapshot answers everything. */
+static unsigned link_index(const struct ifaddrs *ifap, const char *name)
+{
+	for (const struct ifaddrs *ifa = ifap; ifa; ifa = ifa->ifa_next)
+		if (ifa->ifa_addr && ifa->ifa_addr->sa_family == AF_LINK &&
+		    strcmp(ifa->ifa_name, name) == 0)
+			return ((const struct sockaddr_dl *)(const void *)ifa->ifa_addr)->sdl_index;
+	return if_nametoindex(name);
+}
+
+/* ifa_data of an AF_LINK entry is the interface's struct if_data. Drivers
+ * that cannot sense the medium (lo, tun/tap and other virtual interfaces
+ * without IFCAP_LINKSTATE) leave the state LINK_STATE_UNKNOWN; the kernel
+ * itself treats such a link as up (RT_LINK_IS_UP in net/route.h), so do the
+ * same once the driver runs (IFF_RUNNING), as Linux reports IFF_LOWER_UP
+ * for such devices. */
+static bool link_carrier(const struct ifaddrs *ifa)
+{
+	const struct if_data *ifd = ifa->ifa_data;
+	bool running = ifa->ifa_flags & IFF_RUNNING;
+
+	if (!ifd)
+		return running;
+	if (ifd->ifi_link_state == LINK_STATE_UP)
+		return true;
+	return ifd->ifi_link_state == LINK_STATE_UNKNOWN && running;
+}
+
+int os_link_get(const char *name, struct os_link *out)
+{
+	struct ifaddrs *ifap, *ifa;
+	int rc = -ENODEV;
+
+	memset(out, 0, sizeof(*out));
+	if (strlen(name) >= sizeof(out->name))
+		return -ENODEV;
+	if (getifaddrs(&ifap) < 0)
+		return -errno;
+	for (ifa = ifap; ifa; ifa = ifa->ifa_next) {
+		const struct sockaddr_dl *sdl = (const void *)ifa->ifa_addr;
+
+		if (!sdl || sdl->sdl_family != AF_LINK || strcmp(ifa->ifa_name, name) != 0)
+			continue;
+		out->index = sdl->sdl_index;
+		snprintf(out->name, sizeof(out->name), "%s", name);
+		out->admin_up = ifa->ifa_flags & IFF_UP;
+		out->carrier = link_carrier(ifa);
+		/* sdl_data holds the name, then the link-level address. */
+		if (sdl->sdl_alen == ETHER_ADDR_LEN &&
+		    offsetof(struct sockaddr_dl, sdl_data) + sdl->sdl_nlen + sdl->sdl_alen <=
+			    sdl->sdl_len) {
+			memcpy(out->mac, CLLADDR(sdl), ETHER_ADDR_LEN);
+			out->has_mac = true;
+		}
+		rc = 0;
+		break;
+	}
+	freeifaddrs(ifap);
+	return rc;
+}
+
+/* ---- addresses ---- */
+
+/* DAD state of an IPv6 address: getifaddrs() does not carry it, the
+ * per-address flags ioctl does. */
+static int addr_flags6(const struct ifaddrs *ifa, struct os_addr *out)
+{
+	struct in6_ifreq ifr6;
+	size_t n = ifa->ifa_addr->sa_len;
+	int flags, rc;
+
+	memset(&ifr6, 0, sizeof(ifr6));
+	snprintf(ifr6.ifr_name, sizeof(ifr6.ifr_name), "%s", ifa->ifa_name);
+	/* The kernel's own sockaddr, scope id included, names the address. */
+	if (n > sizeof(ifr6.ifr_ifru.ifru_addr))
+		n = sizeof(ifr6.ifr_ifru.ifru_addr);
+	memcpy(&ifr6.ifr_ifru.ifru_addr, ifa->ifa_addr, n);
+	ifr6.ifr_ifru.ifru_addr.sin6_len = sizeof(ifr6.ifr_ifru.ifru_addr);
+	ifr6.ifr_ifru.ifru_addr.sin6_family = AF_INET6;
+	rc = ioctl_af(AF_INET6, SIOCGIFAFLAG_IN6, &ifr6);
+	/* Removed since the snapshot was taken: it is nowhere now. */
+	if (rc == -EADDRNOTAVAIL)
+		return -ENOENT;
+	if (rc < 0)
+		return rc;
+	flags = ifr6.ifr_ifru.ifru_flags6;
+	out->dad_failed = flags & IN6_IFF_DUPLICATED;
+	out->tentative = (flags & IN6_IFF_TENTATIVE) && !(flags & IN6_IFF_DUPLICATED);
+	return 0;
+}
+
+/* Finds a on the interface ifindex, or anywhere when ifindex is 0. */
+static int addr_lookup(const struct netaddr *a, unsigned ifindex, struct os_addr *out)
+{
+	size_t len = netaddr_len(a);
+	struct ifaddrs *ifap, *ifa;
+	int rc = -ENOENT;
+
+	memset(out, 0, sizeof(*out));
+	if (a->family != AF_INET && a->family != AF_INET6)
+		return -EAFNOSUPPORT;
+	if (getifaddrs(&ifap) < 0)
+		return -errno;
+	for (ifa = ifap; ifa; ifa = ifa->ifa_next) {
+		uint8_t got[16], mask[16];
+		unsigned index;
+		int plen = -1;
+
+		if (!ifa->ifa_addr || ifa->ifa_addr->sa_family != a->family)
+			continue;
+		sa_bytes(ifa->ifa_addr, a->family, got);
+		if (a->family == AF_INET6)
+			in6_unembed(got);
+		if (memcmp(got, a->u.bytes, len) != 0)
+			continue;
+		index = link_index(ifap, ifa->ifa_name);
+		if (ifindex != 0 && index != ifindex)
+			continue;
+		if (ifa->ifa_netmask) {
+			sa_bytes(ifa->ifa_netmask, a->family, mask);
+			plen = mask_prefix(mask, len);
+		}
+		out->ifindex = index;
+		/* No netmask, or one no prefix expresses: report a host
+		 * prefix rather than inventing a network. */
+		out->prefix = plen >= 0 ? (unsigned)plen : netaddr_max_prefix(a);
+		rc = a->family == AF_INET6 ? addr_flags6(ifa, out) : 0;
+		break;
+	}
+	freeifaddrs(ifap);
+	return rc;
+}
+
+int os_addr_find(const struct netaddr *a, struct os_addr *out)
+{
+	return addr_lookup(a, 0, out);
+}
+
+static int addr_add4(const struct os_link *link, const struct in_addr *ip, unsigned prefix)
+{
+	struct in_aliasreq ifra;
+	struct in_addr mask, bcast;
+
+	memset(&ifra, 0, sizeof(ifra));
+	snprintf(ifra.ifra_name, sizeof(ifra.ifra_name), "%s", link->name);
+	sin_init(&ifra.ifra_addr, ip);
+	prefix_mask((uint8_t *)&mask, sizeof(mask), prefix);
+	sin_init(&ifra.ifra_mask, &mask);
+	/* As os_linux.c: a broadcast address only where the subnet has one.
+	 * For /31 and /32 the kernel picks its own (RFC 3021 for /31). */
+	if (prefix < 31) {
+		bcast.s_addr = ip->s_addr | ~mask.s_addr;
+		sin_init(&ifra.ifra_broadaddr, &bcast);
+	}
+	return ioctl_af(AF_INET, SIOCAIFADDR, &ifra);
+}
+
+static int addr_add6(const struct os_link *link, const struct in6_addr *ip, unsigned prefix,
+		     unsigned flags)
+{
+	struct in6_aliasreq ifra;
+	struct in6_addr mask;
+
+	memset(&ifra, 0, sizeof(ifra));
+	snprintf(ifra.ifra_name, sizeof(ifra.ifra_name), "%s", link->name);
+	sin6_init(&ifra.ifra_addr, ip);
+	prefix_mask(mask.s6_addr, sizeof(mask.s6_addr), prefix);
+	sin6_init(&ifra.ifra_prefixmask, &mask);
+	/* Permanent, like a Linux address added without lifetimes. */
+	ifra.ifra_lifetime.ia6t_vltime = ND6_INFINITE_LIFETIME;
+	ifra.ifra_lifetime.ia6t_pltime = ND6_INFINITE_LIFETIME;
+	/* FreeBSD 13/14 mark a new address tentative whenever the interface
+	 * does DAD (in6_update_ifa_internal), whatever this flag says; it
+	 * is passed for the kernels that honour it. DAD is then skipped only
+	 * on interfaces with ND6_IFF_NO_DAD or with net.inet6.ip6.dad_count=0. */
+	if (flags & OS_ADDR_NODAD)
+		ifra.ifra_flags |= IN6_IFF_NODAD;
+	return ioctl_af(AF_INET6, SIOCAIFADDR_IN6, &ifra);
+}
+
+int os_addr_add(const struct os_link *link, const struct netaddr *a, unsigned prefix,
+		unsigned flags)
+{
+	struct os_addr where;
+	int rc;
+
+	if (a->family != AF_INET && a->family != AF_INET6)
+		return -EAFNOSUPPORT;
+	if (prefix > netaddr_max_prefix(a))
+		return -EINVAL;
+	/* SIOCAIFADDR silently replaces an address the interface already has
+	 * (in_aifaddr_ioctl, in6_update_ifa): look first to report -EEXIST
+	 * as Linux does. Someone adding it between the look and the ioctl
+	 * is replaced instead; the result is the same address. */
+	rc = addr_lookup(a, link->index, &where);
+	if (rc == 0)
+		return -EEXIST;
+	if (rc != -ENOENT)
+		return rc;
+	if (a->family == AF_INET)
+		return addr_add4(link, &a->u.v4, prefix);
+	return addr_add6(link, &a->u.v6, prefix, flags);
+}
+
+int os_addr_del(unsigned ifindex, const struct netaddr *a, unsigned prefix)
+{
+	char name[IF_NAMESIZE];
+	struct os_addr where;
+	int rc;
+
+	/* Linux deletes only a matching address/prefix on that interface and
+	 * says -EADDRNOTAVAIL otherwise; the FreeBSD ioctls match on the
+	 * address alone, so check the rest here. */
+	rc = addr_lookup(a, ifindex, &where);
+	if (rc == -ENOENT || (rc == 0 && where.prefix != prefix))
+		return -EADDRNOTAVAIL;
+	if (rc < 0)
+		return rc;
+	if (!if_indextoname(ifindex, name))
+		return -EADDRNOTAVAIL;
+	if (a->family == AF_INET) {
+		struct ifreq ifr;
+		struct sockaddr_in sin;
+
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+		sin_init(&sin, &a->u.v4);
+		memcpy(&ifr.ifr_addr, &sin, sizeof(sin));
+		return ioctl_af(AF_INET, SIOCDIFADDR, &ifr);
+	} else {
+		struct in6_ifreq ifr6;
+
+		memset(&ifr6, 0, sizeof(ifr6));
+		snprintf(ifr6.ifr_name, sizeof(ifr6.ifr_name), "%s", name);
+		sin6_init(&ifr6.ifr_ifru.ifru_addr, &a->u.v6);
+		return ioctl_af(AF_INET6, SIOCDIFADDR_IN6, &ifr6);
+	}
+}
+
+/* ---- routes ---- */
+
+/* A routing table dump can grow between sizing it and reading it. */
+#define RT_DUMP_TRIES 5
+
+/* Reads fib 0 (the table Linux calls main) for family. Returns the
+ * buffer (caller frees) and its length, or NULL with -errno in *rc. */
+static char *rt_dump(int family, size_t *len, int *rc)
+{
+	/* The seventh level names the fib; see sysctl(3) and sysctl_rtsock. */
+	int mib[7] = { CTL_NET, PF_ROUTE, 0, family, NET_RT_DUMP, 0, 0 };
+	int err = ENOMEM;
+
+	for (int tries = 0; tries < RT_DUMP_TRIES && err == ENOMEM; tries++) {
+		size_t need = 0;
+		char *buf;
+
+		if (sysctl(mib, 7, NULL, &need, NULL, 0) < 0) {
+			err = errno;
+			break;
+		}
+		/* Room for a few routes added meanwhile. */
+		need += need / 8 + 1;
+		buf = malloc(need);
+		if (!buf)
+			break;
+		if (sysctl(mib, 7, buf, &need, NULL, 0) == 0) {
+			*len = need;
+			return buf;
+		}
+		/* ENOMEM: the table outgrew the buffer; size it again. */
+		err = errno;
+		free(buf);
+	}
+	*rc = -err;
+	return NULL;
+}
+
+/* Splits the sockaddrs following a routing message header by RTAX_ slot.
+ * False when one runs past the message: a record we do not understand. */
+static bool rt_addrs(const struct rt_msghdr *rtm, const struct sockaddr *sa[RTAX_MAX])
+{
+	const uint8_t *p = (const uint8_t *)rtm + sizeof(*rtm);
+	const uint8_t *end = (const uint8_t *)rtm + rtm->rtm_msglen;
+
+	for (int i = 0; i < RTAX_MAX; i++) {
+		const struct sockaddr *s;
+
+		sa[i] = NULL;
+		if (!(rtm->rtm_addrs & (1 << i)))
+			continue;
+		if (p >= end)
+			return false;
+		s = (const void *)p;
+		/* Each sockaddr is padded to a long (SA_SIZE in net/route.h). */
+		if ((size_t)(end - p) < SA_SIZE(s))
+			return false;
+		sa[i] = s;
+		p += SA_SIZE(s);
+	}
+	return true;
+}
+
+/* Is this route straight out of an interface, like a Linux main-table
+ * unicast route without a gateway? */
+static bool rt_connected(const struct rt_msghdr *rtm, const struct sockaddr *gw)
+{
+	const int not_unicast = RTF_REJECT | RTF_BLACKHOLE | RTF_LOCAL | RTF_BROADCAST |
+				RTF_MULTICAST;
+
+	if (!(rtm->rtm_flags & RTF_UP) || (rtm->rtm_flags & not_unicast) || rtm->rtm_index == 0)
+		return false;
+	if (gw && gw->sa_family == AF_LINK) {
+		const struct sockaddr_dl *sdl = (const void *)gw;
+
+		/* A local address's host route goes out of lo0 while its
+		 * gateway names the interface that owns the address
+		 * (ifa_add_loopback_route): that is Linux's local table, not a
+		 * connected route. */
+		if (gw->sa_len >= offsetof(struct sockaddr_dl, sdl_type) && sdl->sdl_index != 0 &&
+		    sdl->sdl_index != rtm->rtm_index)
+			return false;
+		/* A link-level gateway is never a next-hop router. */
+		return true;
+	}
+	return !(rtm->rtm_flags & RTF_GATEWAY);
+}
+
+int os_route_find_connected(const struct netaddr *a, char ifname[OS_IFNAME_MAX],
+			    unsigned *prefix)
+{
+	size_t len = netaddr_len(a), size = 0, off;
+	int best_len = 0, rc = 0;
+	unsigned best_index = 0;
+	char *buf;
+
+	if (a->family != AF_INET && a->family != AF_INET6)
+		return -EAFNOSUPPORT;
+	buf = rt_dump(a->family, &size, &rc);
+	if (!buf)
+		return rc;
+	for (off = 0; size - off >= sizeof(struct rt_msghdr);) {
+		const struct rt_msghdr *rtm = (const void *)(buf + off);
+		const struct sockaddr *sa[RTAX_MAX];
+		struct netaddr dst = { .family = a->family };
+		uint8_t mask[16];
+		int plen;
+
+		if (rtm->rtm_msglen < sizeof(*rtm) || rtm->rtm_msglen > size - off)
+			break;
+		off += rtm->rtm_msglen;
+		if (rtm->rtm_version != RTM_VERSION || !rt_addrs(rtm, sa) || !sa[RTAX_DST] ||
+		    sa[RTAX_DST]->sa_family != a->family || !rt_connected(rtm, sa[RTAX_GATEWAY]))
+			continue;
+		/* Host routes carry no netmask. */
+		if (sa[RTAX_NETMASK]) {
+			sa_bytes(sa[RTAX_NETMASK], a->family, mask);
+			plen = mask_prefix(mask, len);
+		} else {
+			plen = (int)netaddr_max_prefix(a);
+		}
+		/* As on Linux: no default route, the longest prefix wins. */
+		if (plen <= best_len)
+			continue;
+		sa_bytes(sa[RTAX_DST], a->family, dst.u.bytes);
+		if (a->family == AF_INET6)
+			in6_unembed(dst.u.bytes);
+		if (!netaddr_in_prefix(a, &dst, (unsigned)plen))
+			continue;
+		best_len = plen;
+		best_index = rtm->rtm_index;
+	}
+	free(buf);
+	if (best_len == 0 || !if_indextoname(best_index, ifname))
+		return -ENOENT;
+	*prefix = (unsigned)best_len;
+	return 0;
+}
+
+/* ---- ARP over BPF ---- */
+
+#define ARP_FRAME_LEN (ETHER_HDR_LEN + sizeof(struct ether_arp))
+
+/* Some virtual NICs do not pad short frames themselves; pad to the
+ * Ethernet minimum (without the FCS the hardware appends). The padding
+ * lies below the ARP packet, which is the same as on Linux. */
+#define ARP_WIRE_LEN (ETHER_MIN_LEN - ETHER_CRC_LEN)
+
+_Static_assert(ARP_FRAME_LEN <= ARP_WIRE_LEN, "an ARP frame fits the Ethernet minimum");
+
+/* bpf_hdr is padded; records carry only up to bh_hdrlen's end (bpf(4)). */
+#define BPF_HDR_MIN (offsetof(struct bpf_hdr, bh_hdrlen) + sizeof(((struct bpf_hdr *)0)->bh_hdrlen))
+
+/* A BPF descriptor on link that sees only incoming ARP frames and lets us
+ * write whole Ethernet frames. Returns it, or -errno. */
+static int bpf_open(const struct os_link *link, u_int *blen)
+{
+	struct bpf_insn insns[] = {
+		BPF_STMT(BPF_LD + BPF_H + BPF_ABS, offsetof(struct ether_header, ether_type)),
+		BPF_JUMP(BPF_JMP + BPF_JEQ + BPF_K, ETHERTYPE_ARP, 0, 1),
+		BPF_STMT(BPF_RET + BPF_K, ARP_FRAME_LEN),
+		BPF_STMT(BPF_RET + BPF_K, 0),
+	};
+	struct bpf_program prog = { .bf_len = sizeof(insns) / sizeof(insns[0]),
+				    .bf_insns = insns };
+	u_int one = 1, in = BPF_D_IN, dlt = 0;
+	struct ifreq ifr;
+	int fd, rc = 0;
+
+	if (!link->has_mac)
+		return -EAFNOSUPPORT;
+	/* /dev/bpf clones: every open is a new descriptor. */
+	fd = open("/dev/bpf", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", link->name);
+	/* Immediate: a frame is readable as soon as it arrives, not when the
+	 * buffer fills. Header complete: our source MAC goes out as written. */
+	if (ioctl(fd, BIOCSETIF, &ifr) < 0 || ioctl(fd, BIOCGDLT, &dlt) < 0 ||
+	    ioctl(fd, BIOCIMMEDIATE, &one) < 0 || ioctl(fd, BIOCSHDRCMPLT, &one) < 0 ||
+	    ioctl(fd, BIOCSETF, &prog) < 0 || ioctl(fd, BIOCGBLEN, blen) < 0)
+		rc = -errno;
+	else if (dlt != DLT_EN10MB)
+		rc = -EAFNOSUPPORT;
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	/* Only what others send (BIOCSSEESENT 0 in older words). bpf(4) says
+	 * some interfaces get this wrong, so it is best effort: arp_conflicts()
+	 * ignores our own frames anyway. */
+	(void)ioctl(fd, BIOCSDIRECTION, &in);
+	return fd;
+}
+
+/* sender_ip NULL: 0.0.0.0, as an RFC 5227 probe must use. */
+static int arp_send(int fd, const struct os_link *link, const struct in_addr *sender_ip,
+		    const struct in_addr *target_ip)
+{
+	uint8_t frame[ARP_WIRE_LEN];
+	struct ether_header eh;
+	struct ether_arp p;
+	ssize_t n;
+
+	memset(&p, 0, sizeof(p));
+	p.arp_hrd = htons(ARPHRD_ETHER);
+	p.arp_pro = htons(ETHERTYPE_IP);
+	p.arp_hln = ETHER_ADDR_LEN;
+	p.arp_pln = 4;
+	p.arp_op = htons(ARPOP_REQUEST);
+	memcpy(p.arp_sha, link->mac, ETHER_ADDR_LEN);
+	if (sender_ip)
+		memcpy(p.arp_spa, sender_ip, 4);
+	memcpy(p.arp_tpa, target_ip, 4);
+
+	memset(eh.ether_dhost, 0xff, ETHER_ADDR_LEN);
+	memcpy(eh.ether_shost, link->mac, ETHER_ADDR_LEN);
+	eh.ether_type = htons(ETHERTYPE_ARP);
+
+	memset(frame, 0, sizeof(frame));
+	memcpy(frame, &eh, ETHER_HDR_LEN);
+	memcpy(frame + ETHER_HDR_LEN, &p, sizeof(p));
+	/* One write is one frame (bpf(4)). */
+	n = write(fd, frame, sizeof(frame));
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)sizeof(frame) ? 0 : -EIO;
+}
+
+/* Does this ARP packet show another host using (or claiming) ip? */
+static bool arp_conflicts(const struct ether_arp *p, const struct os_link *link,
+			  const struct in_addr *ip)
+{
+	static const uint8_t zero[4];
+
+	if (ntohs(p->arp_hrd) != ARPHRD_ETHER || ntohs(p->arp_pro) != ETHERTYPE_IP ||
+	    p->arp_hln != ETHER_ADDR_LEN || p->arp_pln != 4 ||
+	    memcmp(p->arp_sha, link->mac, ETHER_ADDR_LEN) == 0)
+		return false;
+	/* Someone answering or announcing from ip. */
+	if (memcmp(p->arp_spa, ip, 4) == 0)
+		return true;
+	/* Someone else probing for ip at the same moment (RFC 5227 2.1.1). */
+	return ntohs(p->arp_op) == ARPOP_REQUEST && memcmp(p->arp_spa, zero, 4) == 0 &&
+	       memcmp(p->arp_tpa, ip, 4) == 0;
+}
+
+/* Reads what BPF holds and looks for a conflict in it. Returns 1 with
+ * owner filled, 0 when there is none, or -errno. */
+static int arp_read(int fd, uint8_t *buf, u_int blen, const struct os_link *link,
+		    const struct in_addr *ip, uint8_t owner[ETHER_ADDR_LEN])
+{
+	/* bpf(4): a read must ask for exactly the BIOCGBLEN size. */
+	ssize_t n = read(fd, buf, blen);
+	size_t off = 0;
+
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	while ((size_t)n - off >= BPF_HDR_MIN) {
+		struct bpf_hdr h;
+		struct ether_header eh;
+		struct ether_arp p;
+		const uint8_t *frame;
+
+		memcpy(&h, buf + off, BPF_HDR_MIN);
+		/* A record shorter than its own header, or running past the
+		 * read, means we misparse: stop rather than loop. */
+		if (h.bh_hdrlen < BPF_HDR_MIN ||
+		    h.bh_hdrlen + (size_t)h.bh_caplen > (size_t)n - off)
+			break;
+		frame = buf + off + h.bh_hdrlen;
+		if (h.bh_caplen >= ARP_FRAME_LEN) {
+			memcpy(&eh, frame, ETHER_HDR_LEN);
+			memcpy(&p, frame + ETHER_HDR_LEN, sizeof(p));
+			if (ntohs(eh.ether_type) == ETHERTYPE_ARP && arp_conflicts(&p, link, ip)) {
+				memcpy(owner, p.arp_sha, ETHER_ADDR_LEN);
+				return 1;
+			}
+		}
+		/* Records start on word boundaries (BPF_WORDALIGN, bpf(4)). */
+		off += BPF_WORDALIGN(h.bh_hdrlen + (size_t)h.bh_caplen);
+	}
+	return 0;
+}
+
+int os_arp_probe(const struct os_link *link, const struct netaddr *a, struct deadline d,
+		 uint8_t owner[6])
+{
+	int64_t total = deadline_left_ms(d), second_at;
+	bool second_sent = false;
+	uint8_t *buf;
+	u_int blen = 0;
+	int fd, rc;
+
+	if (a->family != AF_INET)
+		return -EAFNOSUPPORT;
+	fd = bpf_open(link, &blen);
+	if (fd < 0)
+		return fd;
+	buf = malloc(blen);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	/* Two probes, at the start and half-way, so one lost frame does not
+	 * hide a conflict. */
+	second_at = deadline_now_ms() + total / 2;
+	rc = arp_send(fd, link, NULL, &a->u.v4);
+	while (rc == 0) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int64_t now = deadline_now_ms(), wait = deadline_left_ms(d);
+		int n;
+
+		if (!second_sent && now >= second_at) {
+			rc = arp_send(fd, link, NULL, &a->u.v4);
+			second_sent = true;
+			continue;
+		}
+		if (!second_sent && second_at - now < wait)
+			wait = second_at - now;
+		if (deadline_expired(d))
+			break;
+		n = poll(&pfd, 1, wait > INT_MAX ? INT_MAX : (int)wait);
+		if (n < 0 && errno != EINTR) {
+			rc = -errno;
+			break;
+		}
+		if (n <= 0)
+			continue;
+		rc = arp_read(fd, buf, blen, link, &a->u.v4, owner);
+	}
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+/* ---- announcements ---- */
+
+static int announce_v4(const struct os_link *link, const struct in_addr *ip)
+{
+	u_int blen;
+	int fd = bpf_open(link, &blen), rc;
+
+	if (fd < 0)
+		return fd;
+	/* RFC 5227 ARP announcement: a request with sender = target = ip. */
+	rc = arp_send(fd, link, ip, ip);
+	close(fd);
+	return rc;
+}
+
+static int announce_v6(const struct os_link *link, const struct in6_addr *ip)
+{
+	uint8_t pkt[sizeof(struct nd_neighbor_advert) + 8];
+	struct nd_neighbor_advert *na = (struct nd_neighbor_advert *)pkt;
+	struct sockaddr_in6 src, dst;
+	struct in6_addr all_nodes;
+	int hops = 255, rc = 0, fd;
+	u_int ifindex = link->index;
+
+	if (!link->has_mac)
+		return -EAFNOSUPPORT;
+	memset(pkt, 0, sizeof(pkt));
+	na->nd_na_type = ND_NEIGHBOR_ADVERT;
+	/* Unsolicited, override: replace whatever MAC the neighbours cached. */
+	na->nd_na_flags_reserved = ND_NA_FLAG_OVERRIDE;
+	na->nd_na_target = *ip;
+	pkt[sizeof(*na)] = ND_OPT_TARGET_LINKADDR;
+	pkt[sizeof(*na) + 1] = 1; /* length in units of 8 bytes */
+	memcpy(pkt + sizeof(*na) + 2, link->mac, ETHER_ADDR_LEN);
+
+	/* ff02::1 on link: the socket API carries the zone in sin6_scope_id
+	 * and the kernel embeds it (ip6(4), inet6(4)). */
+	memset(&all_nodes, 0, sizeof(all_nodes));
+	all_nodes.s6_addr[0] = 0xff;
+	all_nodes.s6_addr[1] = 0x02;
+	all_nodes.s6_addr[15] = 0x01;
+	sin6_init(&dst, &all_nodes);
+	dst.sin6_scope_id = link->index;
+	sin6_init(&src, ip);
+
+	/* The kernel fills in the ICMPv6 checksum (icmp6(4)). */
+	fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	if (fd < 0)
+		return -errno;
+	/* Hop limit 255 proves to receivers that the packet is on-link. */
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(hops)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof(ifindex)) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	/* Send from the address itself, as on Linux. FreeBSD has no
+	 * IPV6_FREEBIND and rip6_bind refuses an address still tentative
+	 * (IN6_IFF_NOTREADY), which it is for a while after os_addr_add even
+	 * with OS_ADDR_NODAD (see addr_add6). Then let the kernel choose the
+	 * source, the interface's link-local address: receivers update their
+	 * cache from the target and its option, not from the source. */
+	if (bind(fd, (struct sockaddr *)&src, sizeof(src)) < 0 && errno != EADDRNOTAVAIL) {
+		rc = -errno;
+		goto out;
+	}
+	if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&dst, sizeof(dst)) < 0)
+		rc = -errno;
+out:
+	close(fd);
+	return rc;
+}
+
+int os_announce(const struct os_link *link, const struct netaddr *a)
+{
+	return a->family == AF_INET ? announce_v4(link, &a->u.v4) : announce_v6(link, &a->u.v6);
+}
