@@ -1,0 +1,207 @@
+#!/bin/bash
+# The lab harness itself: private namespaces per node, the bridge, the
+# shared directory, the OCF overlay, exec/spawn/agent_run, power loss,
+# power on, cable pulls, and a teardown that leaves nothing behind.
+TH_SRCDIR=${TH_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=tests/lib/lab.sh
+. "$TH_SRCDIR/tests/lib/lab.sh"
+
+tap_require_root_lab
+
+# A build tree of our own, so the OCF overlay can be checked against known
+# contents: the real lab-init plus a few files under agents/.
+REAL_BUILDDIR=$TH_BUILDDIR
+[[ -x $REAL_BUILDDIR/lab/lab-init ]] || tap_skip_all "$REAL_BUILDDIR/lab/lab-init not built (run make)"
+FAKE_BUILD=$(mktemp -d "${TMPDIR:-/tmp}/th-selftest-build.XXXXXX")
+trap 'rm -rf "$FAKE_BUILD"' EXIT
+mkdir -p "$FAKE_BUILD/lab" "$FAKE_BUILD/agents"
+cp "$REAL_BUILDDIR/lab/lab-init" "$FAKE_BUILD/lab/"
+cat >"$FAKE_BUILD/agents/dummyagent" <<'EOF'
+#!/bin/sh
+case "$1" in
+start) env | sort; exit 0 ;;
+monitor)
+	echo "ocf-exit-reason:an earlier reason" >&2
+	echo "ocf-exit-reason:dummy is not running" >&2
+	exit 7 ;;
+*) exit 3 ;;
+esac
+EOF
+chmod 0700 "$FAKE_BUILD/agents/dummyagent"
+echo 'not an agent' >"$FAKE_BUILD/agents/README"
+cp "$FAKE_BUILD/agents/dummyagent" "$FAKE_BUILD/agents/dummyagent.o"
+TH_BUILDDIR=$FAKE_BUILD
+
+host_had_twinhead_rd=no
+[[ -e /usr/lib/ocf/resource.d/twinhead ]] && host_had_twinhead_rd=yes
+host_hostid=absent
+[[ -e /etc/hostid ]] && host_hostid=$(od -An -tx1 /etc/hostid | tr -d ' \n')
+
+t0=${EPOCHREALTIME/[.,]/}
+lab_start selftest a b client
+trap 'lab_stop; rm -rf "$FAKE_BUILD"' EXIT
+tap_diag "up of 3 nodes: $(((${EPOCHREALTIME/[.,]/} - t0) / 1000)) ms"
+STATE=$(lab_state_dir)
+BRNS=th-$LAB_NAME-br
+
+# --- identity and private mounts ---------------------------------------------
+for n in a b client; do
+	tap_is "$n: hostname is its node name" "$(lab_exec "$n" hostname)" "$n"
+done
+
+lab_exec a sh -c 'echo a >/run/selftest-marker && echo a >/dev/shm/selftest-marker'
+tap_check "a: wrote /run and /dev/shm" lab_exec a test -s /run/selftest-marker -a -s /dev/shm/selftest-marker
+tap_check "b: a's /run file is not visible" lab_exec b test ! -e /run/selftest-marker
+tap_check "b: a's /dev/shm file is not visible" lab_exec b test ! -e /dev/shm/selftest-marker
+tap_check "host: a's /run file is not visible" test ! -e /run/selftest-marker
+tap_check "host: a's /dev/shm file is not visible" test ! -e /dev/shm/selftest-marker
+
+ha=$(lab_exec a hostid)
+hb=$(lab_exec b hostid)
+tap_is "a: hostid 0x1001" "$ha" 00001001
+tap_is "b: hostid 0x1002" "$hb" 00001002
+tap_is "a: /etc/hostid holds 4 little-endian bytes" \
+	"$(lab_exec a od -An -tx1 /etc/hostid | tr -d ' \n')" 01100000
+if [[ $host_hostid == absent ]]; then
+	tap_check "host: still has no /etc/hostid" test ! -e /etc/hostid
+else
+	tap_is "host: /etc/hostid unchanged" "$(od -An -tx1 /etc/hostid | tr -d ' \n')" "$host_hostid"
+fi
+
+lab_exec a sh -c 'echo a >/var/lib/pacemaker/selftest-marker'
+tap_check "b: a's /var/lib/pacemaker is not visible" lab_exec b test ! -e /var/lib/pacemaker/selftest-marker
+tap_check "host: a's /var/lib/pacemaker is not visible" test ! -e /var/lib/pacemaker/selftest-marker
+for d in crmsh pacemaker cluster; do
+	tap_check "a: /var/log/$d exists" lab_exec a test -d "/var/log/$d"
+done
+if getent passwd hacluster >/dev/null; then
+	tap_is "a: /var/lib/pacemaker/cib is hacluster:haclient 750" \
+		"$(lab_exec a stat -c '%U:%G %a' /var/lib/pacemaker/cib)" "hacluster:haclient 750"
+fi
+
+# --- network -------------------------------------------------------------------
+A4=$(lab_addr a) B4=$(lab_addr b) C4=$(lab_addr client)
+A6=$(lab_addr a -6) B6=$(lab_addr b -6) C6=$(lab_addr client -6)
+tap_is "addr a" "$A4" 10.213.0.11
+tap_is "addr a -6" "$A6" fd00:213::11
+tap_is "mac a" "$(lab_mac a)" 02:00:0a:d5:00:0b
+tap_is "a: eth0 has the harness's MAC" "$(lab_exec a cat /sys/class/net/eth0/address)" "$(lab_mac a)"
+tap_like "a: eth0 has its addresses" "$(lab_exec a ip -o addr show dev eth0)" "inet $A4/24.*inet6 $A6/64"
+tap_check "a pings b (IPv4)" lab_exec a ping -n -c 1 -W 2 "$B4"
+tap_check "a pings client (IPv4)" lab_exec a ping -n -c 1 -W 2 "$C4"
+tap_check "a pings b (IPv6)" lab_exec a ping -n -6 -c 1 -W 2 "$B6"
+tap_check "a pings client (IPv6)" lab_exec a ping -n -6 -c 1 -W 2 "$C6"
+tap_check "host: no lab interface among the host's" sh -c "! ip -o link show | grep -Eq 'v-(a|b|client)@|eth0@'"
+
+# --- shared directory ------------------------------------------------------------
+tap_check "a: writes to STATE/shared" lab_exec a sh -c "echo from-a >'$STATE/shared/selftest'"
+tap_is "b: reads what a wrote in STATE/shared" "$(lab_exec b cat "$STATE/shared/selftest")" from-a
+
+# --- OCF overlay -------------------------------------------------------------------
+if [[ -e /usr/lib/ocf/resource.d/heartbeat/IPaddr2 ]]; then
+	tap_check "a: host's heartbeat/IPaddr2 is visible" lab_exec a test -x /usr/lib/ocf/resource.d/heartbeat/IPaddr2
+fi
+tap_check "a: twinhead/dummyagent is there, executable" lab_exec a test -x /usr/lib/ocf/resource.d/twinhead/dummyagent
+tap_is "a: twinhead holds only the executables of TH_BUILDDIR/agents" \
+	"$(lab_exec a ls /usr/lib/ocf/resource.d/twinhead | tr '\n' ' ')" "dummyagent "
+tap_is "a: twinhead/dummyagent mode 755" \
+	"$(lab_exec a stat -c %a /usr/lib/ocf/resource.d/twinhead/dummyagent)" 755
+if [[ $host_had_twinhead_rd == no ]]; then
+	tap_check "host: no twinhead provider dir appeared" test ! -e /usr/lib/ocf/resource.d/twinhead
+fi
+
+# --- exec, agent_run ------------------------------------------------------------------
+lab_exec a sh -c 'exit 42'
+tap_is "exec propagates the exit status" "$?" 42
+
+export TH_SELFTEST_LEAK=1
+AGENT_ENV=(CRM_meta_interval=10000 OCF_CHECK_LEVEL=10)
+agent_run a dummyagent start msg="hello  world" ip=10.213.0.100
+rc=$?
+AGENT_ENV=()
+tap_is "agent_run: exit code" "$rc" 0
+out=$(cat "$AGENT_OUT")
+tap_like "agent_run: OCF_RESKEY with spaces" "$out" $'(^|\n)OCF_RESKEY_msg=hello  world\n'
+tap_like "agent_run: second parameter" "$out" $'(^|\n)OCF_RESKEY_ip=10.213.0.100\n'
+tap_like "agent_run: OCF_ROOT" "$out" $'(^|\n)OCF_ROOT=/usr/lib/ocf\n'
+tap_like "agent_run: OCF_RESOURCE_INSTANCE" "$out" $'(^|\n)OCF_RESOURCE_INSTANCE=test\n'
+tap_like "agent_run: CRM_meta_timeout" "$out" $'(^|\n)CRM_meta_timeout=20000\n'
+tap_like "agent_run: AGENT_ENV" "$out" $'(^|\n)CRM_meta_interval=10000\n(.*\n)?OCF_CHECK_LEVEL=10\n'
+tap_check "agent_run: the host's environment does not leak in" sh -c "! grep -q TH_SELFTEST_LEAK '$AGENT_OUT'"
+agent_run a dummyagent monitor
+tap_is "agent_run: non-zero exit code returned" "$?" 7
+tap_is "agent_reason: the last ocf-exit-reason" "$(agent_reason)" "dummy is not running"
+
+# --- spawn ----------------------------------------------------------------------------------
+lab_spawn a sleeper sleep 1000
+tap_is "spawn prints nothing and succeeds" "$?" 0
+SPID=$(cat "$STATE/nodes/a/log/sleeper.pid")
+APID=$(lab_pid a)
+tap_check "spawned process runs (host pid $SPID)" kill -0 "$SPID"
+tap_is "spawned process is in a's network namespace" \
+	"$(readlink "/proc/$SPID/ns/net")" "$(readlink "/proc/$APID/ns/net")"
+tap_is "spawned process is in a's PID namespace" \
+	"$(readlink "/proc/$SPID/ns/pid")" "$(readlink "/proc/$APID/ns/pid")"
+
+# --- cable -----------------------------------------------------------------------------------
+lab_cable a down
+tap_like "cable down: a's eth0 has NO-CARRIER" "$(lab_exec a ip -o link show dev eth0)" 'NO-CARRIER'
+tap_check "cable down: a's eth0 has no LOWER_UP" sh -c "! $(printf %q "$TWINHEAD_LAB") -n $LAB_NAME exec a ip -o link show dev eth0 | grep -q LOWER_UP"
+tap_check "cable down: b cannot ping a" sh -c "! $(printf %q "$TWINHEAD_LAB") -n $LAB_NAME exec b ping -n -c 1 -W 1 $A4"
+lab_cable a up
+tap_like "cable up: a's eth0 has LOWER_UP again" "$(lab_exec a ip -o link show dev eth0)" 'LOWER_UP'
+tap_check "cable up: b pings a" lab_exec b ping -n -c 1 -W 2 "$A4"
+tap_check "spawned process survived the cable pull" kill -0 "$SPID"
+
+# --- power loss ------------------------------------------------------------------------------
+lab_exec b ping -n -c 1 -W 1 "$A4" >/dev/null # b has a's MAC cached: the hard case
+t0=${EPOCHREALTIME/[.,]/}
+lab_poweroff a
+tap_is "poweroff succeeds" "$?" 0
+tap_diag "poweroff took $(((${EPOCHREALTIME/[.,]/} - t0) / 1000)) ms"
+tap_check "poweroff: a's init is gone" sh -c "! kill -0 $APID 2>/dev/null"
+tap_check "poweroff: a's spawned process is gone" sh -c "! kill -0 $SPID 2>/dev/null"
+tap_check "poweroff: b cannot ping a" sh -c "! $(printf %q "$TWINHEAD_LAB") -n $LAB_NAME exec b ping -n -c 1 -W 1 $A4"
+tap_check "poweroff: nobody answers ARP for a's address" \
+	sh -c "! $(printf %q "$TWINHEAD_LAB") -n $LAB_NAME exec b arping -c 1 -w 1 -I eth0 $A4"
+tap_check "poweroff: a's namespace is deleted" sh -c "! ip netns list | grep -q '^th-$LAB_NAME-a '"
+tap_check "poweroff: the bridge has no port for a" sh -c "! ip -n $BRNS link show dev v-a 2>/dev/null"
+tap_like "status shows a off" "$(lab status)" $'\n  a +off '
+lab_exec a true 2>/dev/null
+tap_is "exec on a powered-off node fails with 125" "$?" 125
+
+t0=${EPOCHREALTIME/[.,]/}
+lab_poweron a
+tap_is "poweron succeeds" "$?" 0
+tap_diag "poweron took $(((${EPOCHREALTIME/[.,]/} - t0) / 1000)) ms"
+tap_check "poweron: b pings a again" lab_exec b ping -n -c 1 -W 2 "$A4"
+tap_check "poweron: b pings a again (IPv6)" lab_exec b ping -n -6 -c 1 -W 2 "$A6"
+tap_is "poweron: same MAC" "$(lab_exec a cat /sys/class/net/eth0/address)" "$(lab_mac a)"
+tap_check "poweron: /run is fresh" lab_exec a test ! -e /run/selftest-marker
+tap_check "poweron: /var/lib/pacemaker kept its contents" lab_exec a test -e /var/lib/pacemaker/selftest-marker
+tap_like "status shows a on" "$(lab status)" $'\n  a +on '
+
+# --- teardown, on a second lab -------------------------------------------------------------
+L2=selftd
+tl() { "$TWINHEAD_LAB" -n "$L2" "$@"; }
+tap_check "second lab: up" tl up x y
+tap_check "second lab: up again (tears down the first)" tl up x y
+# A stray process that entered only a node's network namespace.
+setsid ip netns exec "th-$L2-x" sleep 1000 </dev/null >/dev/null 2>&1 &
+STRAY=$!
+disown "$STRAY" # no "Killed" job report on stderr
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	[[ $(readlink "/proc/$STRAY/ns/net" 2>/dev/null) != "$(readlink /proc/self/ns/net)" ]] && break
+	sleep 0.05
+done
+L2STATE=$(tl state-dir)
+tap_check "second lab: down" tl down
+tap_is "second lab: no th-$L2-* namespace left" "$(ip netns list | grep -c "^th-$L2-")" 0
+tap_check "second lab: no state dir left" test ! -e "$L2STATE"
+# Dead, or a zombie not yet reaped by this shell.
+tap_check "second lab: stray process in its namespace killed" \
+	sh -c "! grep -qv '^[0-9]* (.*) Z ' /proc/$STRAY/stat 2>/dev/null"
+tap_check "second lab: down again is harmless" tl down
+tap_check "the first lab is untouched" lab_exec b ping -n -c 1 -W 2 "$A4"
+
+tap_done

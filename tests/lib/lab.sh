@@ -1,0 +1,130 @@
+# tests/lib/lab.sh: integration-test helpers on top of lab/twinhead-lab.
+# shellcheck shell=bash
+# Source it (bash); it sources tap.sh.
+#
+#   lab_start NAME NODE...      bring up lab NAME (skips the test when the
+#                               lab cannot run here); it always comes down
+#                               when the test exits, fails or is interrupted
+#   lab_stop                    tear it down now (idempotent)
+#   lab ARGS...                 twinhead-lab -n $LAB_NAME ARGS...
+#   lab_exec NODE CMD...        run CMD inside NODE, return its status
+#   lab_spawn NODE TAG CMD...   start a daemon inside NODE (log and host pid
+#                               under $(lab_state_dir)/nodes/NODE/log/TAG.*)
+#   lab_pid NODE                host pid of NODE's init
+#   lab_mac NODE, lab_addr NODE [-6]
+#   lab_poweroff NODE, lab_poweron NODE, lab_cable NODE up|down
+#   lab_state_dir               the lab's state dir (shared/ is in it)
+#   agent_run NODE AGENT ACTION [key=value...]
+#                               run an OCF agent of provider twinhead in
+#                               NODE; stdout in $AGENT_OUT, stderr in
+#                               $AGENT_ERR (files); returns its exit code.
+#                               Extra environment: the array AGENT_ENV.
+#   agent_reason                the agent's last ocf-exit-reason text
+#
+# Tests run in parallel: give each its own lab NAME (at most 8 of [a-z0-9]).
+# Do not use "set -e" in tests: helpers return non-zero on purpose
+# (agent_run returns the agent's code: call it as `agent_run ...; rc=$?`).
+
+TH_SRCDIR=${TH_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+TH_BUILDDIR=${TH_BUILDDIR:-$TH_SRCDIR}
+export TH_SRCDIR TH_BUILDDIR
+
+# shellcheck source=tests/lib/tap.sh
+. "$TH_SRCDIR/tests/lib/tap.sh"
+
+TWINHEAD_LAB=${TWINHEAD_LAB:-$TH_SRCDIR/lab/twinhead-lab}
+LAB_NAME=
+LAB_TMP=
+AGENT_OUT=
+AGENT_ERR=
+[[ -v AGENT_ENV ]] || AGENT_ENV=()
+
+lab() {
+	"$TWINHEAD_LAB" -n "$LAB_NAME" "$@"
+}
+
+lab_start() {
+	local name=$1 out
+	shift
+	tap_require_root_lab
+	[[ $name =~ ^[a-z0-9]{1,8}$ ]] || {
+		printf 'Bail out! bad lab name %s\n' "$name"
+		exit 1
+	}
+	[[ -x $TH_BUILDDIR/lab/lab-init ]] ||
+		tap_skip_all "$TH_BUILDDIR/lab/lab-init not built (run make)"
+	LAB_NAME=$name
+	LAB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/th-test-$name.XXXXXX")
+	AGENT_OUT=$LAB_TMP/agent.out
+	AGENT_ERR=$LAB_TMP/agent.err
+	trap lab_stop EXIT
+	trap 'lab_stop; exit 130' INT
+	trap 'lab_stop; exit 143' TERM
+	if ! out=$(lab up "$@" 2>&1); then
+		printf 'Bail out! %s up failed\n' "$TWINHEAD_LAB"
+		tap_diag "$out"
+		exit 1
+	fi
+	tap_diag "$out"
+}
+
+lab_stop() {
+	if [[ -n $LAB_NAME ]]; then
+		lab down >/dev/null 2>&1 || tap_diag "lab down -n $LAB_NAME failed"
+	fi
+	if [[ -n $LAB_TMP && -d $LAB_TMP ]]; then
+		rm -rf -- "$LAB_TMP"
+	fi
+	LAB_TMP=
+}
+
+lab_exec() {
+	local node=$1
+	shift
+	lab exec "$node" -- "$@"
+}
+
+lab_spawn() {
+	local node=$1 tag=$2
+	shift 2
+	lab spawn "$node" "$tag" -- "$@"
+}
+
+lab_pid() { lab pid "$1"; }
+lab_mac() { lab mac "$1"; }
+lab_addr() { lab addr "$@"; }
+lab_poweroff() { lab poweroff "$1"; }
+lab_poweron() { lab poweron "$1" >/dev/null; }
+lab_cable() { lab cable "$1" "$2"; }
+lab_state_dir() { lab state-dir; }
+
+agent_run() {
+	local node=$1 agent=$2 action=$3 kv key env=()
+	shift 3
+	env=(
+		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+		LANG=C.UTF-8
+		OCF_ROOT=/usr/lib/ocf
+		OCF_RESOURCE_INSTANCE="${OCF_INSTANCE:-test}"
+		OCF_RESOURCE_TYPE="$agent"
+		OCF_RESOURCE_PROVIDER=twinhead
+		CRM_meta_timeout="${CRM_TIMEOUT:-20000}"
+	)
+	for kv in "$@"; do
+		key=${kv%%=*}
+		if [[ $kv != *=* || ! $key =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then
+			tap_diag "agent_run: bad parameter '$kv' (want key=value)"
+			return 2
+		fi
+		env+=("OCF_RESKEY_$kv")
+	done
+	env+=("${AGENT_ENV[@]}")
+	lab exec "$node" -- env -i "${env[@]}" \
+		"/usr/lib/ocf/resource.d/twinhead/$agent" "$action" \
+		>"$AGENT_OUT" 2>"$AGENT_ERR"
+}
+
+agent_reason() {
+	[[ -f $AGENT_ERR ]] || return 0
+	sed -n 's/^.*ocf-exit-reason:[[:space:]]*//p' "$AGENT_ERR" | tail -n 1
+}
