@@ -77,8 +77,14 @@ int ocf_run(const struct ocf_agent *agent, int argc, char **argv,
 	}
 	action = argv[1];
 	/* meta-data must work anywhere, as any user, with no environment. */
-	if (strcmp(action, "meta-data") == 0)
-		return ocf_metadata_write(agent, out) == 0 ? OCF_SUCCESS : OCF_ERR_GENERIC;
+	if (strcmp(action, "meta-data") == 0) {
+		int mrc = ocf_metadata_write(agent, out);
+
+		if (mrc == -ENOENT)
+			fprintf(err, "ocf-exit-reason:cannot load %s to write meta-data: "
+				"install libxml2\n", LIBXML2_SONAME);
+		return mrc == 0 ? OCF_SUCCESS : OCF_ERR_GENERIC;
+	}
 	if (strcmp(action, "man-page") == 0)
 		return ocf_manpage_write(agent, out) == 0 ? OCF_SUCCESS : OCF_ERR_GENERIC;
 	if (strcmp(action, "usage") == 0 || strcmp(action, "help") == 0) {

@@ -11,10 +11,56 @@
  * ra-api-1.dtd, so nothing else drifts. */
 #include "config.h"
 #include "ocf.h"
+#include "dl.h"
 
 #include <errno.h>
 #include <libxml/xmlwriter.h>
 #include <string.h>
+
+/* libxml2, loaded only when meta-data is asked for (lib/dl.h says why). */
+static struct {
+	__typeof__(&xmlBufferCreate) BufferCreate;
+	__typeof__(&xmlBufferContent) BufferContent;
+	__typeof__(&xmlBufferLength) BufferLength;
+	__typeof__(&xmlBufferFree) BufferFree;
+	__typeof__(&xmlNewTextWriterMemory) NewTextWriterMemory;
+	__typeof__(&xmlFreeTextWriter) FreeTextWriter;
+	__typeof__(&xmlTextWriterSetIndent) SetIndent;
+	__typeof__(&xmlTextWriterStartDocument) StartDocument;
+	__typeof__(&xmlTextWriterEndDocument) EndDocument;
+	__typeof__(&xmlTextWriterWriteDTD) WriteDTD;
+	__typeof__(&xmlTextWriterStartElement) StartElement;
+	__typeof__(&xmlTextWriterEndElement) EndElement;
+	__typeof__(&xmlTextWriterWriteElement) WriteElement;
+	__typeof__(&xmlTextWriterWriteAttribute) WriteAttribute;
+	__typeof__(&xmlTextWriterWriteFormatAttribute) WriteFormatAttribute;
+	__typeof__(&xmlTextWriterWriteString) WriteString;
+} lx;
+
+static int libxml2_load(void)
+{
+#define SYM(field, name) { name, (void **)&lx.field }
+	const struct dl_sym syms[] = {
+		SYM(BufferCreate, "xmlBufferCreate"),
+		SYM(BufferContent, "xmlBufferContent"),
+		SYM(BufferLength, "xmlBufferLength"),
+		SYM(BufferFree, "xmlBufferFree"),
+		SYM(NewTextWriterMemory, "xmlNewTextWriterMemory"),
+		SYM(FreeTextWriter, "xmlFreeTextWriter"),
+		SYM(SetIndent, "xmlTextWriterSetIndent"),
+		SYM(StartDocument, "xmlTextWriterStartDocument"),
+		SYM(EndDocument, "xmlTextWriterEndDocument"),
+		SYM(WriteDTD, "xmlTextWriterWriteDTD"),
+		SYM(StartElement, "xmlTextWriterStartElement"),
+		SYM(EndElement, "xmlTextWriterEndElement"),
+		SYM(WriteElement, "xmlTextWriterWriteElement"),
+		SYM(WriteAttribute, "xmlTextWriterWriteAttribute"),
+		SYM(WriteFormatAttribute, "xmlTextWriterWriteFormatAttribute"),
+		SYM(WriteString, "xmlTextWriterWriteString"),
+	};
+#undef SYM
+	return dl_bind(LIBXML2_SONAME, syms, sizeof(syms) / sizeof(syms[0]));
+}
 
 static const char ocf_dtd[] =
 	"\n<!ELEMENT resource-agent (version,longdesc,shortdesc,parameters?,actions)>\n"
@@ -64,38 +110,38 @@ static const char *type_name(enum ocf_type t)
 
 static int write_desc(xmlTextWriterPtr w, const char *tag, const char *text)
 {
-	if (xmlTextWriterStartElement(w, BAD_CAST tag) < 0 ||
-	    xmlTextWriterWriteAttribute(w, BAD_CAST "lang", BAD_CAST "en") < 0 ||
-	    xmlTextWriterWriteString(w, BAD_CAST(text ? text : "")) < 0 ||
-	    xmlTextWriterEndElement(w) < 0)
+	if (lx.StartElement(w, BAD_CAST tag) < 0 ||
+	    lx.WriteAttribute(w, BAD_CAST "lang", BAD_CAST "en") < 0 ||
+	    lx.WriteString(w, BAD_CAST(text ? text : "")) < 0 ||
+	    lx.EndElement(w) < 0)
 		return -1;
 	return 0;
 }
 
 static int write_param(xmlTextWriterPtr w, const struct ocf_param *p)
 {
-	W(xmlTextWriterStartElement(w, BAD_CAST "parameter"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST p->name));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "required",
+	W(lx.StartElement(w, BAD_CAST "parameter"));
+	W(lx.WriteAttribute(w, BAD_CAST "name", BAD_CAST p->name));
+	W(lx.WriteAttribute(w, BAD_CAST "required",
 				      BAD_CAST((p->flags & OCF_REQUIRED) ? "1" : "0")));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "unique",
+	W(lx.WriteAttribute(w, BAD_CAST "unique",
 				      BAD_CAST((p->flags & OCF_UNIQUE) ? "1" : "0")));
 	if (p->flags & OCF_RELOADABLE)
-		W(xmlTextWriterWriteAttribute(w, BAD_CAST "reloadable", BAD_CAST "1"));
+		W(lx.WriteAttribute(w, BAD_CAST "reloadable", BAD_CAST "1"));
 	W(write_desc(w, "longdesc", p->longdesc));
 	W(write_desc(w, "shortdesc", p->shortdesc));
-	W(xmlTextWriterStartElement(w, BAD_CAST "content"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST type_name(p->type)));
+	W(lx.StartElement(w, BAD_CAST "content"));
+	W(lx.WriteAttribute(w, BAD_CAST "type", BAD_CAST type_name(p->type)));
 	if (p->deflt)
-		W(xmlTextWriterWriteAttribute(w, BAD_CAST "default", BAD_CAST p->deflt));
+		W(lx.WriteAttribute(w, BAD_CAST "default", BAD_CAST p->deflt));
 	for (const char *const *o = p->options;
 	     p->type == OCF_TYPE_SELECT && o && *o; o++) {
-		W(xmlTextWriterStartElement(w, BAD_CAST "option"));
-		W(xmlTextWriterWriteAttribute(w, BAD_CAST "value", BAD_CAST *o));
-		W(xmlTextWriterEndElement(w));
+		W(lx.StartElement(w, BAD_CAST "option"));
+		W(lx.WriteAttribute(w, BAD_CAST "value", BAD_CAST *o));
+		W(lx.EndElement(w));
 	}
-	W(xmlTextWriterEndElement(w)); /* content */
-	W(xmlTextWriterEndElement(w)); /* parameter */
+	W(lx.EndElement(w)); /* content */
+	W(lx.EndElement(w)); /* parameter */
 	return 0;
 fail:
 	return -1;
@@ -103,16 +149,16 @@ fail:
 
 static int write_action(xmlTextWriterPtr w, const struct ocf_action_spec *a)
 {
-	W(xmlTextWriterStartElement(w, BAD_CAST "action"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST a->name));
-	W(xmlTextWriterWriteFormatAttribute(w, BAD_CAST "timeout", "%us", a->timeout_s));
+	W(lx.StartElement(w, BAD_CAST "action"));
+	W(lx.WriteAttribute(w, BAD_CAST "name", BAD_CAST a->name));
+	W(lx.WriteFormatAttribute(w, BAD_CAST "timeout", "%us", a->timeout_s));
 	if (a->interval_s)
-		W(xmlTextWriterWriteFormatAttribute(w, BAD_CAST "interval", "%us", a->interval_s));
+		W(lx.WriteFormatAttribute(w, BAD_CAST "interval", "%us", a->interval_s));
 	if (strcmp(a->name, "monitor") == 0)
-		W(xmlTextWriterWriteFormatAttribute(w, BAD_CAST "depth", "%u", a->depth));
+		W(lx.WriteFormatAttribute(w, BAD_CAST "depth", "%u", a->depth));
 	if (a->role)
-		W(xmlTextWriterWriteAttribute(w, BAD_CAST "role", BAD_CAST a->role));
-	W(xmlTextWriterEndElement(w));
+		W(lx.WriteAttribute(w, BAD_CAST "role", BAD_CAST a->role));
+	W(lx.EndElement(w));
 	return 0;
 fail:
 	return -1;
@@ -120,43 +166,49 @@ fail:
 
 int ocf_metadata_write(const struct ocf_agent *agent, FILE *out)
 {
-	xmlBufferPtr buf = xmlBufferCreate();
-	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
-	int rc = -ENOMEM;
+	xmlBufferPtr buf = NULL;
+	xmlTextWriterPtr w = NULL;
+	int rc;
 
+	rc = libxml2_load();
+	if (rc < 0)
+		return rc;
+	rc = -ENOMEM;
+	buf = lx.BufferCreate();
+	w = buf ? lx.NewTextWriterMemory(buf, 0) : NULL;
 	if (!w)
 		goto done;
 	rc = -EIO;
-	W(xmlTextWriterSetIndent(w, 1));
-	W(xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL));
-	W(xmlTextWriterWriteDTD(w, BAD_CAST "resource-agent", NULL, NULL, BAD_CAST ocf_dtd));
-	W(xmlTextWriterStartElement(w, BAD_CAST "resource-agent"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST agent->name));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "version", BAD_CAST agent->version));
-	W(xmlTextWriterWriteElement(w, BAD_CAST "version", BAD_CAST "1.1"));
+	W(lx.SetIndent(w, 1));
+	W(lx.StartDocument(w, "1.0", "UTF-8", NULL));
+	W(lx.WriteDTD(w, BAD_CAST "resource-agent", NULL, NULL, BAD_CAST ocf_dtd));
+	W(lx.StartElement(w, BAD_CAST "resource-agent"));
+	W(lx.WriteAttribute(w, BAD_CAST "name", BAD_CAST agent->name));
+	W(lx.WriteAttribute(w, BAD_CAST "version", BAD_CAST agent->version));
+	W(lx.WriteElement(w, BAD_CAST "version", BAD_CAST "1.1"));
 	W(write_desc(w, "longdesc", agent->longdesc));
 	W(write_desc(w, "shortdesc", agent->shortdesc));
-	W(xmlTextWriterStartElement(w, BAD_CAST "parameters"));
+	W(lx.StartElement(w, BAD_CAST "parameters"));
 	for (size_t i = 0; i < agent->n_params; i++)
 		W(write_param(w, &agent->params[i]));
-	W(xmlTextWriterEndElement(w));
-	W(xmlTextWriterStartElement(w, BAD_CAST "actions"));
+	W(lx.EndElement(w));
+	W(lx.StartElement(w, BAD_CAST "actions"));
 	for (size_t i = 0; i < agent->n_actions; i++)
 		W(write_action(w, &agent->actions[i]));
-	W(xmlTextWriterEndElement(w));
-	W(xmlTextWriterEndDocument(w));
-	xmlFreeTextWriter(w);
+	W(lx.EndElement(w));
+	W(lx.EndDocument(w));
+	lx.FreeTextWriter(w);
 	w = NULL;
-	rc = fwrite(xmlBufferContent(buf), 1, (size_t)xmlBufferLength(buf), out) ==
-			     (size_t)xmlBufferLength(buf) && fflush(out) == 0
+	rc = fwrite(lx.BufferContent(buf), 1, (size_t)lx.BufferLength(buf), out) ==
+			     (size_t)lx.BufferLength(buf) && fflush(out) == 0
 		     ? 0 : -EIO;
 	goto done;
 fail:
 	rc = -EIO;
 done:
 	if (w)
-		xmlFreeTextWriter(w);
+		lx.FreeTextWriter(w);
 	if (buf)
-		xmlBufferFree(buf);
+		lx.BufferFree(buf);
 	return rc;
 }
