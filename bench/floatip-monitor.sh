@@ -34,28 +34,32 @@ for agent in $FLOATIP $IPADDR2; do
 		{ echo "$agent monitor did not report running" >&2; exit 1; }
 done
 
-# One block: n calls of an agent inside the head; prints "wall_us cpu_us".
+RUNLOOP=$TH_BUILDDIR/bench/runloop
+[[ -x $RUNLOOP ]] || { echo "$RUNLOOP missing: run make" >&2; exit 1; }
+
+# One block: n calls of an agent inside the head; prints "wall_us cpu_us"
+# per call (bench/runloop spawns it directly: no shell in the measurement).
 block() {
-	$LAB exec a bash -c '
-		n=$1; shift
-		t0=$EPOCHREALTIME
-		for ((i = 0; i < n; i++)); do "$@" monitor >/dev/null 2>&1; done
-		t1=$EPOCHREALTIME
-		read -r _ _ cu cs < <(times | tr "\n" " " | sed "s/m/ /g; s/s//g" |
-			awk "{print 0, 0, \$5*60+\$6, \$7*60+\$8}")
-		awk -v a="$t0" -v b="$t1" -v u="$cu" -v s="$cs" \
-			"BEGIN { printf \"%d %d\n\", (b - a) * 1e6, (u + s) * 1e6 }"
-	' _ "$1" "${@:2}"
+	$LAB exec a "${ENV[@]}" "$RUNLOOP" "$1" "$2" monitor
+}
+
+# The floor: /bin/true, spawned the same way, is what any exec costs.
+agent_bin() {
+	case $1 in
+	floatip) echo $FLOATIP ;;
+	IPaddr2) echo $IPADDR2 ;;
+	true) echo /bin/true ;;
+	esac
 }
 
 declare -A wall cpu
 per_block=$((CALLS / BLOCKS))
 for ((b = 0; b < BLOCKS; b++)); do
-	for agent in floatip IPaddr2; do
-		bin=$FLOATIP; [[ $agent == IPaddr2 ]] && bin=$IPADDR2
-		read -r w c < <(block "$per_block" "${ENV[@]}" "$bin")
-		wall[$agent]=$(( ${wall[$agent]:-0} + w ))
-		cpu[$agent]=$(( ${cpu[$agent]:-0} + c ))
+	for agent in floatip IPaddr2 true; do
+		bin=$(agent_bin $agent)
+		read -r w c < <(block "$per_block" "$bin")
+		wall[$agent]=$(awk -v a="${wall[$agent]:-0}" -v b="$w" 'BEGIN{print a + b}')
+		cpu[$agent]=$(awk -v a="${cpu[$agent]:-0}" -v b="$c" 'BEGIN{print a + b}')
 	done
 done
 
@@ -70,11 +74,11 @@ forks() {
 
 n=$((per_block * BLOCKS))
 printf '%-10s %14s %14s %16s\n' agent "wall ms/call" "cpu ms/call" "forks/call"
-for agent in floatip IPaddr2; do
-	bin=$FLOATIP; [[ $agent == IPaddr2 ]] && bin=$IPADDR2
+for agent in floatip IPaddr2 true; do
+	bin=$(agent_bin $agent)
 	printf '%-10s %14.3f %14.3f %16s\n' "$agent" \
-		"$(awk -v w="${wall[$agent]}" -v n=$n 'BEGIN{print w/n/1000}')" \
-		"$(awk -v c="${cpu[$agent]}" -v n=$n 'BEGIN{print c/n/1000}')" \
+		"$(awk -v w="${wall[$agent]}" -v b=$BLOCKS 'BEGIN{print w/b/1000}')" \
+		"$(awk -v c="${cpu[$agent]}" -v b=$BLOCKS 'BEGIN{print c/b/1000}')" \
 		"$(forks "$bin")"
 done
 printf 'wall-time ratio IPaddr2/floatip: %.1f\n' \
