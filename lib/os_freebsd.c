@@ -8,6 +8,7 @@
  * run by this project's CI (Linux only). */
 #include "config.h"
 #include "os.h"
+#include "netpkt.h"
 
 #include <sys/types.h>
 #include <sys/ioctl.h>
@@ -522,7 +523,7 @@ int os_route_find_connected(const struct netaddr *a, char ifname[OS_IFNAME_MAX],
 
 /* ---- ARP over BPF ---- */
 
-#define ARP_FRAME_LEN (ETHER_HDR_LEN + sizeof(struct ether_arp))
+#define ARP_FRAME_LEN (ETHER_HDR_LEN + NETPKT_ARP_LEN)
 
 /* Some virtual NICs do not pad short frames themselves; pad to the
  * Ethernet minimum (without the FCS the hardware appends). The padding
@@ -571,7 +572,7 @@ static int bpf_open(const struct os_link *link, u_int *blen)
 		return rc;
 	}
 	/* Only what others send (BIOCSSEESENT 0 in older words). bpf(4) says
-	 * some interfaces get this wrong, so it is best effort: arp_conflicts()
+	 * some interfaces get this wrong, so it is best effort: netpkt_arp_conflicts()
 	 * ignores our own frames anyway. */
 	(void)ioctl(fd, BIOCSDIRECTION, &in);
 	return fd;
@@ -583,19 +584,7 @@ static int arp_send(int fd, const struct os_link *link, const struct in_addr *se
 {
 	uint8_t frame[ARP_WIRE_LEN];
 	struct ether_header eh;
-	struct ether_arp p;
 	ssize_t n;
-
-	memset(&p, 0, sizeof(p));
-	p.arp_hrd = htons(ARPHRD_ETHER);
-	p.arp_pro = htons(ETHERTYPE_IP);
-	p.arp_hln = ETHER_ADDR_LEN;
-	p.arp_pln = 4;
-	p.arp_op = htons(ARPOP_REQUEST);
-	memcpy(p.arp_sha, link->mac, ETHER_ADDR_LEN);
-	if (sender_ip)
-		memcpy(p.arp_spa, sender_ip, 4);
-	memcpy(p.arp_tpa, target_ip, 4);
 
 	memset(eh.ether_dhost, 0xff, ETHER_ADDR_LEN);
 	memcpy(eh.ether_shost, link->mac, ETHER_ADDR_LEN);
@@ -603,30 +592,12 @@ static int arp_send(int fd, const struct os_link *link, const struct in_addr *se
 
 	memset(frame, 0, sizeof(frame));
 	memcpy(frame, &eh, ETHER_HDR_LEN);
-	memcpy(frame + ETHER_HDR_LEN, &p, sizeof(p));
+	netpkt_arp_build(frame + ETHER_HDR_LEN, link->mac, sender_ip, target_ip);
 	/* One write is one frame (bpf(4)). */
 	n = write(fd, frame, sizeof(frame));
 	if (n < 0)
 		return -errno;
 	return n == (ssize_t)sizeof(frame) ? 0 : -EIO;
-}
-
-/* Does this ARP packet show another host using (or claiming) ip? */
-static bool arp_conflicts(const struct ether_arp *p, const struct os_link *link,
-			  const struct in_addr *ip)
-{
-	static const uint8_t zero[4];
-
-	if (ntohs(p->arp_hrd) != ARPHRD_ETHER || ntohs(p->arp_pro) != ETHERTYPE_IP ||
-	    p->arp_hln != ETHER_ADDR_LEN || p->arp_pln != 4 ||
-	    memcmp(p->arp_sha, link->mac, ETHER_ADDR_LEN) == 0)
-		return false;
-	/* Someone answering or announcing from ip. */
-	if (memcmp(p->arp_spa, ip, 4) == 0)
-		return true;
-	/* Someone else probing for ip at the same moment (RFC 5227 2.1.1). */
-	return ntohs(p->arp_op) == ARPOP_REQUEST && memcmp(p->arp_spa, zero, 4) == 0 &&
-	       memcmp(p->arp_tpa, ip, 4) == 0;
 }
 
 /* Reads what BPF holds and looks for a conflict in it. Returns 1 with
@@ -643,7 +614,6 @@ static int arp_read(int fd, uint8_t *buf, u_int blen, const struct os_link *link
 	while ((size_t)n - off >= BPF_HDR_MIN) {
 		struct bpf_hdr h;
 		struct ether_header eh;
-		struct ether_arp p;
 		const uint8_t *frame;
 
 		memcpy(&h, buf + off, BPF_HDR_MIN);
@@ -655,11 +625,10 @@ static int arp_read(int fd, uint8_t *buf, u_int blen, const struct os_link *link
 		frame = buf + off + h.bh_hdrlen;
 		if (h.bh_caplen >= ARP_FRAME_LEN) {
 			memcpy(&eh, frame, ETHER_HDR_LEN);
-			memcpy(&p, frame + ETHER_HDR_LEN, sizeof(p));
-			if (ntohs(eh.ether_type) == ETHERTYPE_ARP && arp_conflicts(&p, link, ip)) {
-				memcpy(owner, p.arp_sha, ETHER_ADDR_LEN);
+			if (ntohs(eh.ether_type) == ETHERTYPE_ARP &&
+			    netpkt_arp_conflicts(frame + ETHER_HDR_LEN,
+						 h.bh_caplen - ETHER_HDR_LEN, link->mac, ip, owner))
 				return 1;
-			}
 		}
 		/* Records start on word boundaries (BPF_WORDALIGN, bpf(4)). */
 		off += BPF_WORDALIGN(h.bh_hdrlen + (size_t)h.bh_caplen);
@@ -735,8 +704,7 @@ static int announce_v4(const struct os_link *link, const struct in_addr *ip)
 
 static int announce_v6(const struct os_link *link, const struct in6_addr *ip)
 {
-	uint8_t pkt[sizeof(struct nd_neighbor_advert) + 8];
-	struct nd_neighbor_advert *na = (struct nd_neighbor_advert *)pkt;
+	uint8_t pkt[NETPKT_NA_LEN];
 	struct sockaddr_in6 src, dst;
 	struct in6_addr all_nodes;
 	int hops = 255, rc = 0, fd;
@@ -744,14 +712,8 @@ static int announce_v6(const struct os_link *link, const struct in6_addr *ip)
 
 	if (!link->has_mac)
 		return -EAFNOSUPPORT;
-	memset(pkt, 0, sizeof(pkt));
-	na->nd_na_type = ND_NEIGHBOR_ADVERT;
 	/* Unsolicited, override: replace whatever MAC the neighbours cached. */
-	na->nd_na_flags_reserved = ND_NA_FLAG_OVERRIDE;
-	na->nd_na_target = *ip;
-	pkt[sizeof(*na)] = ND_OPT_TARGET_LINKADDR;
-	pkt[sizeof(*na) + 1] = 1; /* length in units of 8 bytes */
-	memcpy(pkt + sizeof(*na) + 2, link->mac, ETHER_ADDR_LEN);
+	netpkt_na_build(pkt, ip, link->mac);
 
 	/* ff02::1 on link: the socket API carries the zone in sin6_scope_id
 	 * and the kernel embeds it (ip6(4), inet6(4)). */

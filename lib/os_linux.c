@@ -3,6 +3,7 @@
  * advertisements. Nothing here forks: monitor paths stay in-process. */
 #include "config.h"
 #include "os.h"
+#include "netpkt.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,7 +14,6 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <net/if_arp.h>
-#include <netinet/icmp6.h>
 #include <netinet/if_ether.h>
 #include <netpacket/packet.h>
 #include <poll.h>
@@ -317,39 +317,12 @@ static int arp_socket(const struct os_link *link, struct sockaddr_ll *bcast)
 static int arp_send(int fd, const struct sockaddr_ll *to, const struct os_link *link,
 		    const struct in_addr *sender_ip, const struct in_addr *target_ip)
 {
-	struct ether_arp p;
+	uint8_t p[NETPKT_ARP_LEN];
 
-	memset(&p, 0, sizeof(p));
-	p.arp_hrd = htons(ARPHRD_ETHER);
-	p.arp_pro = htons(ETHERTYPE_IP);
-	p.arp_hln = ETH_ALEN;
-	p.arp_pln = 4;
-	p.arp_op = htons(ARPOP_REQUEST);
-	memcpy(p.arp_sha, link->mac, ETH_ALEN);
-	if (sender_ip)
-		memcpy(p.arp_spa, sender_ip, 4);
-	memcpy(p.arp_tpa, target_ip, 4);
-	if (sendto(fd, &p, sizeof(p), 0, (const struct sockaddr *)to, sizeof(*to)) < 0)
+	netpkt_arp_build(p, link->mac, sender_ip, target_ip);
+	if (sendto(fd, p, sizeof(p), 0, (const struct sockaddr *)to, sizeof(*to)) < 0)
 		return -errno;
 	return 0;
-}
-
-/* Does this ARP packet show another host using (or claiming) ip? */
-static bool arp_conflicts(const struct ether_arp *p, const struct os_link *link,
-			  const struct in_addr *ip)
-{
-	static const uint8_t zero[4];
-
-	if (ntohs(p->arp_hrd) != ARPHRD_ETHER || ntohs(p->arp_pro) != ETHERTYPE_IP ||
-	    p->arp_hln != ETH_ALEN || p->arp_pln != 4 ||
-	    memcmp(p->arp_sha, link->mac, ETH_ALEN) == 0)
-		return false;
-	/* Someone answering or announcing from ip. */
-	if (memcmp(p->arp_spa, ip, 4) == 0)
-		return true;
-	/* Someone else probing for ip at the same moment (RFC 5227 2.1.1). */
-	return ntohs(p->arp_op) == ARPOP_REQUEST && memcmp(p->arp_spa, zero, 4) == 0 &&
-	       memcmp(p->arp_tpa, ip, 4) == 0;
 }
 
 int os_arp_probe(const struct os_link *link, const struct netaddr *a, struct deadline d,
@@ -372,7 +345,7 @@ int os_arp_probe(const struct os_link *link, const struct netaddr *a, struct dea
 	while (rc == 0) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		int64_t now = deadline_now_ms(), wait = deadline_left_ms(d);
-		struct ether_arp p;
+		uint8_t p[64];
 		struct sockaddr_ll from;
 		socklen_t fromlen = sizeof(from);
 		ssize_t n;
@@ -393,13 +366,11 @@ int os_arp_probe(const struct os_link *link, const struct netaddr *a, struct dea
 		}
 		if (n <= 0)
 			continue;
-		n = recvfrom(fd, &p, sizeof(p), MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
-		if (n < (ssize_t)sizeof(p) || from.sll_pkttype == PACKET_OUTGOING)
+		n = recvfrom(fd, p, sizeof(p), MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
+		if (n < 0 || from.sll_pkttype == PACKET_OUTGOING)
 			continue;
-		if (arp_conflicts(&p, link, &a->u.v4)) {
-			memcpy(owner, p.arp_sha, ETH_ALEN);
+		if (netpkt_arp_conflicts(p, (size_t)n, link->mac, &a->u.v4, owner))
 			rc = 1;
-		}
 	}
 	close(fd);
 	return rc;
@@ -422,8 +393,7 @@ static int announce_v4(const struct os_link *link, const struct in_addr *ip)
 
 static int announce_v6(const struct os_link *link, const struct in6_addr *ip)
 {
-	uint8_t pkt[sizeof(struct nd_neighbor_advert) + 8];
-	struct nd_neighbor_advert *na = (struct nd_neighbor_advert *)pkt;
+	uint8_t pkt[NETPKT_NA_LEN];
 	struct sockaddr_in6 src = { .sin6_family = AF_INET6, .sin6_addr = *ip };
 	struct sockaddr_in6 dst = { .sin6_family = AF_INET6, .sin6_scope_id = link->index };
 	int hops = 255, one = 1, rc = 0, fd;
@@ -431,14 +401,8 @@ static int announce_v6(const struct os_link *link, const struct in6_addr *ip)
 
 	if (!link->has_mac)
 		return -EAFNOSUPPORT;
-	memset(pkt, 0, sizeof(pkt));
-	na->nd_na_type = ND_NEIGHBOR_ADVERT;
 	/* Unsolicited, override: replace whatever MAC the neighbours cached. */
-	na->nd_na_flags_reserved = ND_NA_FLAG_OVERRIDE;
-	na->nd_na_target = *ip;
-	pkt[sizeof(*na)] = ND_OPT_TARGET_LINKADDR;
-	pkt[sizeof(*na) + 1] = 1; /* length in units of 8 bytes */
-	memcpy(pkt + sizeof(*na) + 2, link->mac, ETH_ALEN);
+	netpkt_na_build(pkt, ip, link->mac);
 	inet_pton(AF_INET6, "ff02::1", &dst.sin6_addr);
 
 	fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);

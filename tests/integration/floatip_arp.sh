@@ -11,20 +11,6 @@ lab_start fiparp a b client
 mac_a=$(lab_mac a)
 mac_b=$(lab_mac b)
 
-# client_mac: the MAC in the client's neighbour entry for the VIP.
-client_mac() {
-	lab_exec client ip -4 neigh show "$VIP" dev eth0 | awk '{for (i=1;i<NF;i++) if ($i=="lladdr") print $(i+1)}'
-}
-# wait_client_mac MAC: up to 1 s, without sending the client any traffic.
-wait_client_mac() {
-	local i
-	for i in $(seq 20); do
-		[[ $(client_mac) == "$1" ]] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 agent_run a floatip start ip="$VIP" cidr_netmask=24 nic=eth0
 tap_is "start on a" $? 0
 agent_run a floatip monitor ip="$VIP" cidr_netmask=24 nic=eth0
@@ -32,7 +18,7 @@ tap_is "monitor on a: running" $? 0
 agent_run a floatip start ip="$VIP" cidr_netmask=24 nic=eth0
 tap_is "second start on a is a no-op success" $? 0
 tap_check "client reaches the VIP" lab_exec client ping -n -c1 -W2 "$VIP"
-tap_is "client's entry points to a" "$(client_mac)" "$mac_a"
+tap_is "client's entry points to a" "$(lab_neigh_mac client "$VIP")" "$mac_a"
 
 sleep 1.2 # past the kernel's ARP locktime, so only the announcement matters
 agent_run a floatip stop ip="$VIP" cidr_netmask=24 nic=eth0
@@ -43,7 +29,7 @@ agent_run a floatip stop ip="$VIP" cidr_netmask=24 nic=eth0
 tap_is "second stop on a is a no-op success" $? 0
 agent_run b floatip start ip="$VIP" cidr_netmask=24 nic=eth0
 tap_is "start on b" $? 0
-if wait_client_mac "$mac_b"; then
+if lab_wait_neigh_mac client "$VIP" "$mac_b"; then
 	tap_ok "client's entry moved to b without any client traffic"
 else
 	tap_not_ok "client's entry moved to b without any client traffic" "entry: $(lab_exec client ip neigh show "$VIP")"
@@ -56,12 +42,12 @@ agent_run b floatip stop ip="$VIP" nic=eth0
 agent_run a floatip start ip="$VIP" cidr_netmask=24 nic=eth0 arp_count=0
 tap_is "start on a with arp_count=0" $? 0
 sleep 1
-tap_is "without announcements the client's entry stays stale (b)" "$(client_mac)" "$mac_b"
+tap_is "without announcements the client's entry stays stale (b)" "$(lab_neigh_mac client "$VIP")" "$mac_b"
 AGENT_ENV=(OCF_CHECK_LEVEL=10 OCF_RESKEY_CRM_meta_interval=60000)
 agent_run a floatip monitor ip="$VIP" cidr_netmask=24 nic=eth0
 tap_is "depth-10 monitor on a" $? 0
 AGENT_ENV=()
-if wait_client_mac "$mac_a"; then
+if lab_wait_neigh_mac client "$VIP" "$mac_a"; then
 	tap_ok "depth-10 monitor re-announced: client's entry points to a"
 else
 	tap_not_ok "depth-10 monitor re-announced: client's entry points to a"

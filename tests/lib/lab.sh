@@ -20,6 +20,10 @@
 #                               $AGENT_ERR (files); returns its exit code.
 #                               Extra environment: the array AGENT_ENV.
 #   agent_reason                the agent's last ocf-exit-reason text
+#   lab_neigh_mac NODE IP       the MAC in NODE's neighbour entry for IP
+#   lab_wait_neigh_mac NODE IP MAC
+#                               wait up to 1 s, sending nothing, for
+#                               NODE's entry for IP to show MAC
 #
 # Tests run in parallel: give each its own lab NAME (at most 8 of [a-z0-9]).
 # Do not use "set -e" in tests: helpers return non-zero on purpose
@@ -127,4 +131,18 @@ agent_run() {
 agent_reason() {
 	[[ -f $AGENT_ERR ]] || return 0
 	sed -n 's/^.*ocf-exit-reason:[[:space:]]*//p' "$AGENT_ERR" | tail -n 1
+}
+
+lab_neigh_mac() {
+	lab_exec "$1" ip neigh show "$2" dev eth0 |
+		awk '{for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1)}'
+}
+
+lab_wait_neigh_mac() {
+	local i
+	for i in $(seq 20); do
+		[[ $(lab_neigh_mac "$1" "$2") == "$3" ]] && return 0
+		sleep 0.05
+	done
+	return 1
 }
