@@ -99,8 +99,15 @@ int ocf_manpage_write(const struct ocf_agent *agent, FILE *out)
 	fprintf(out, ".SH NAME\nocf_twinhead_%s \\- ", agent->name);
 	roff_text(out, agent->shortdesc);
 	fprintf(out, ".SH SYNOPSIS\n\\fB%s\\fR", agent->name);
-	for (size_t i = 0; i < agent->n_actions; i++)
-		fprintf(out, "%s%s", i ? " | " : " ", agent->actions[i].name);
+	for (size_t i = 0; i < agent->n_actions; i++) {
+		bool seen = false;
+
+		/* monitor may be listed once per depth: name it once. */
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(agent->actions[j].name, agent->actions[i].name) == 0;
+		if (!seen)
+			fprintf(out, "%s%s", i ? " | " : " ", agent->actions[i].name);
+	}
 	fputs("\n.PP\n", out);
 	fprintf(out, "pcs resource create \\fINAME\\fR ocf:twinhead:%s", agent->name);
 	for (size_t i = 0; i < agent->n_params; i++)

@@ -48,6 +48,12 @@ START_TEST(roff_control_characters_are_escaped)
 }
 END_TEST
 
+START_TEST(synopsis_names_each_action_once)
+{
+	assert_has("\\fBdemo\\fR start | stop | monitor | validate-all | reload-agent | meta-data\n");
+}
+END_TEST
+
 START_TEST(paragraphs_survive)
 {
 	assert_has("How many.\n.PP\nSecond paragraph.");
@@ -70,6 +76,7 @@ int main(void)
 	tcase_add_test(tc, title_and_name_follow_the_ocf_naming);
 	tcase_add_test(tc, every_parameter_is_listed_with_its_facts);
 	tcase_add_test(tc, roff_control_characters_are_escaped);
+	tcase_add_test(tc, synopsis_names_each_action_once);
 	tcase_add_test(tc, paragraphs_survive);
 	tcase_add_test(tc, actions_show_their_defaults);
 	suite_add_tcase(s, tc);
