@@ -1,0 +1,61 @@
+/* Fencing: turning the other head off, and proving it is off.
+ *
+ * A method sits behind struct fence_ops so that others (PDU, SCSI
+ * reservations, ...) can follow IPMI. The only result that permits a
+ * takeover is fence_confirm_off() returning 0: the method asked for
+ * power-off and a later status read said the power is off. "The BMC
+ * accepted the request" is not proof (LAB-NOTES: ipmitool exits 0 when a
+ * BMC ignores it). Library code: returns 0 / -errno, never logs. */
+#ifndef TWINHEAD_FENCE_H
+#define TWINHEAD_FENCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "deadline.h"
+
+struct fence_dev;
+
+struct fence_ops {
+	const char *name; /* "ipmi" */
+	/* Asks for power off. 0 when the device accepted the request. */
+	int (*power_off)(struct fence_dev *dev, struct deadline d);
+	/* Asks for power on (rejoin after repair). */
+	int (*power_on)(struct fence_dev *dev, struct deadline d);
+	/* Reads the power state into *on. */
+	int (*power_status)(struct fence_dev *dev, struct deadline d, bool *on);
+	void (*destroy)(struct fence_dev *dev);
+};
+
+struct fence_dev {
+	const struct fence_ops *ops;
+	char desc[96]; /* for messages: "ipmi 10.213.0.202:623" (never a secret) */
+	void *priv;
+};
+
+/* Power off, then poll the power state every poll_ms until it reads off.
+ * Returns 0 only when a status read after the request said off;
+ * -ETIMEDOUT when d passed first; another -errno when the device failed.
+ * An already-off chassis is confirmed by the first status read. */
+int fence_confirm_off(struct fence_dev *dev, struct deadline d, int poll_ms);
+
+void fence_destroy(struct fence_dev *dev);
+
+/* ---- IPMI 2.0 lanplus through libfreeipmi ---- */
+
+struct fence_ipmi_config {
+	const char *host;           /* BMC address: "10.0.0.5", "[fd00::5]", with ":port" optional */
+	const char *username;
+	const char *password_file;  /* read at fence_ipmi_new; mode must deny group/other */
+	unsigned cipher_suite;      /* 3 by default; 0 is refused (no authentication) */
+	unsigned session_timeout_ms;        /* per session; default 1000 */
+	unsigned retransmission_timeout_ms; /* per packet; default 250 */
+};
+
+/* Validates cfg, reads the password (never logged, never in argv), and
+ * returns a device in *out. -EINVAL with why filled for bad configuration
+ * (cipher 0, empty user, unreadable or world-readable password file). */
+int fence_ipmi_new(const struct fence_ipmi_config *cfg, struct fence_dev **out,
+		   char *why, size_t whylen);
+
+#endif

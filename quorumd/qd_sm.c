@@ -1,0 +1,325 @@
+/* The decision core of twinhead-quorumd. Read qd_sm.h first. */
+#include "config.h"
+#include "qd_sm.h"
+
+#include <errno.h>
+#include <string.h>
+
+void qd_sm_init(struct qd_sm *sm, const struct qd_sm_config *cfg, const struct qd_slot *own,
+		uint64_t incarnation, int64_t now_ms)
+{
+	memset(sm, 0, sizeof(*sm));
+	sm->cfg = *cfg;
+	sm->peer_id = 3 - cfg->my_id;
+	sm->state = QD_STATE_STARTING;
+	sm->incarnation = incarnation;
+	/* seq never goes back on disk, across restarts too; the epoch this head
+	 * last knew is a floor for any epoch it will claim. */
+	sm->seq = own ? own->seq : 0;
+	sm->epoch = own ? own->epoch : 0;
+	sm->started_ms = now_ms;
+	sm->last_write_ok_ms = -1;
+	sm->fence = QD_FENCE_IDLE;
+}
+
+bool qd_sm_peer_stale(const struct qd_sm *sm, int64_t now_ms)
+{
+	int64_t since = sm->peer_seen ? sm->peer_changed_ms : sm->started_ms;
+
+	return now_ms - since > (int64_t)sm->cfg.timeout_ms;
+}
+
+static bool lease_fresh(const struct qd_sm *sm, int64_t now_ms)
+{
+	return sm->last_write_ok_ms >= 0 &&
+	       now_ms - sm->last_write_ok_ms <= (int64_t)sm->cfg.timeout_ms;
+}
+
+static uint64_t next_epoch(const struct qd_sm *sm)
+{
+	uint64_t e = sm->epoch;
+
+	if (sm->peer_seen && sm->peer.epoch > e)
+		e = sm->peer.epoch;
+	return e + 1;
+}
+
+static void observe_peer(struct qd_sm *sm, const struct qd_tick_in *in)
+{
+	if (in->peer_rc != 0)
+		return;
+	if (!sm->peer_seen || in->peer.incarnation != sm->peer.incarnation ||
+	    in->peer.seq != sm->peer.seq)
+		sm->peer_changed_ms = in->now_ms;
+	sm->peer_seen = true;
+	sm->peer = in->peer;
+	/* A head that is not claiming the lease remembers the highest epoch
+	 * it has seen, so that its own next claim is above it. */
+	if (sm->state != QD_STATE_PRIMARY && sm->state != QD_STATE_CANDIDATE &&
+	    sm->peer.epoch > sm->epoch)
+		sm->epoch = sm->peer.epoch;
+}
+
+static void step_down(struct qd_sm *sm, struct qd_tick_out *out, enum qd_state to,
+		      const char *reason)
+{
+	if (to == QD_STATE_RELEASED)
+		sm->released_epoch = sm->epoch;
+	if (sm->acting)
+		out->actions |= QD_ACT_DEMOTE;
+	sm->acting = false;
+	sm->state = to;
+	out->reason = reason;
+}
+
+static void run_for_primary(struct qd_sm *sm, struct qd_tick_out *out, bool fenced,
+			    const char *reason)
+{
+	sm->candidate_epoch = next_epoch(sm);
+	sm->candidate_written = false;
+	sm->candidate_fenced = fenced;
+	sm->state = QD_STATE_CANDIDATE;
+	out->reason = reason;
+}
+
+static void handle_mailbox(struct qd_sm *sm, const struct qd_tick_in *in, struct qd_tick_out *out)
+{
+	const struct qd_mailbox *m = &in->mailbox;
+
+	if (in->mailbox_rc != 0 || m->request_id <= sm->mailbox_done_id)
+		return;
+	sm->mailbox_done_id = m->request_id;
+	if (m->request == QD_REQ_POISON &&
+	    (sm->state == QD_STATE_PRIMARY || sm->state == QD_STATE_CANDIDATE) &&
+	    m->epoch >= sm->epoch)
+		step_down(sm, out, QD_STATE_SECONDARY, "poison pill: the peer is fencing this head");
+	else if (m->request == QD_REQ_RELEASE && sm->state == QD_STATE_PRIMARY)
+		step_down(sm, out, QD_STATE_RELEASED, "release requested: handing primary over");
+}
+
+/* Guarantee 3: a newer claim on disk wins at once. Equal epochs cannot
+ * happen through the candidate step; should they, the lower id keeps it. */
+static bool superseded(const struct qd_sm *sm)
+{
+	uint64_t mine = sm->state == QD_STATE_CANDIDATE ? sm->candidate_epoch : sm->epoch;
+
+	/* A claim the peer left before we fenced it is dead, not newer. */
+	if (sm->fence == QD_FENCE_CONFIRMED && sm->peer.incarnation == sm->fence_incarnation &&
+	    sm->peer.seq == sm->fence_seq)
+		return false;
+	return sm->peer_seen && sm->peer.state == QD_STATE_PRIMARY &&
+	       (sm->peer.epoch > mine || (sm->peer.epoch == mine && sm->peer_id < sm->cfg.my_id));
+}
+
+static void decide_candidate(struct qd_sm *sm, const struct qd_tick_in *in,
+			     struct qd_tick_out *out)
+{
+	/* The read in this tick happened after the CANDIDATE slot was on disk:
+	 * if the peer is not running too, it will see ours before it can. */
+	if (!sm->candidate_written) {
+		sm->state = QD_STATE_SECONDARY;
+		out->reason = "candidate slot not written: backing off";
+	} else if (in->peer_rc != 0 && in->peer_rc != -ENODATA) {
+		sm->state = QD_STATE_SECONDARY;
+		out->reason = "peer slot unreadable during candidacy: backing off";
+	} else if (in->peer_rc == 0 &&
+		   (in->peer.state == QD_STATE_CANDIDATE || in->peer.state == QD_STATE_PRIMARY) &&
+		   !(sm->candidate_fenced && in->peer.incarnation == sm->fence_incarnation &&
+		     in->peer.seq == sm->fence_seq)) {
+		sm->state = QD_STATE_SECONDARY;
+		out->reason = "the peer is running for primary too: backing off";
+	} else {
+		/* A claim the fenced peer left behind may carry a higher
+		 * epoch than we last saw: stay above it. */
+		if (in->peer_rc == 0 && in->peer.epoch >= sm->candidate_epoch)
+			sm->candidate_epoch = in->peer.epoch + 1;
+		sm->epoch = sm->candidate_epoch;
+		sm->state = QD_STATE_PRIMARY;
+		sm->fence = QD_FENCE_IDLE;
+		out->reason = "no competing claim: taking primary";
+	}
+}
+
+static void decide_secondary(struct qd_sm *sm, const struct qd_tick_in *in,
+			     struct qd_tick_out *out)
+{
+	int64_t now = in->now_ms;
+	bool clean;
+
+	/* Without a working disk of its own a head can prove nothing. */
+	if (!lease_fresh(sm, now))
+		return;
+	if (!qd_sm_peer_stale(sm, now)) {
+		sm->fence = QD_FENCE_IDLE;
+		if (!sm->peer_seen)
+			return;
+		switch (sm->peer.state) {
+		case QD_STATE_RELEASED:
+		case QD_STATE_STOPPED:
+			run_for_primary(sm, out, false, "peer released primary cleanly");
+			break;
+		case QD_STATE_SECONDARY:
+			if (sm->cfg.my_id < sm->peer_id)
+				run_for_primary(sm, out, false, "no primary: the lower node id runs");
+			break;
+		default: /* PRIMARY, CANDIDATE, STARTING: wait */
+			break;
+		}
+		return;
+	}
+
+	clean = sm->peer_seen &&
+		(sm->peer.state == QD_STATE_RELEASED || sm->peer.state == QD_STATE_STOPPED);
+	if (clean) {
+		run_for_primary(sm, out, false, "peer stopped cleanly");
+		return;
+	}
+	if (sm->cfg.watchdog_ms && sm->peer_seen &&
+	    now - sm->peer_changed_ms > (int64_t)sm->cfg.timeout_ms + sm->cfg.watchdog_ms) {
+		/* As good as a confirmed fence of what is on disk now. */
+		sm->fence_incarnation = sm->peer.incarnation;
+		sm->fence_seq = sm->peer.seq;
+		run_for_primary(sm, out, true,
+				"peer lease stale past the watchdog bound: it has reset itself");
+		return;
+	}
+	switch (sm->fence) {
+	case QD_FENCE_CONFIRMED:
+		if (sm->fence_incarnation == sm->peer.incarnation && sm->fence_seq == sm->peer.seq) {
+			run_for_primary(sm, out, true, "peer power-off confirmed: taking over");
+			return;
+		}
+		/* The slot moved after the fence: the peer was not what we
+		 * fenced. Start over; never take over on stale proof. */
+		sm->fence = QD_FENCE_IDLE;
+		out->reason = "peer wrote after a confirmed fence: proof discarded";
+		return;
+	case QD_FENCE_PENDING:
+		return;
+	case QD_FENCE_FAILED:
+		/* Unconfirmed means no takeover; try again after a pause. */
+		if (now - sm->fence_failed_ms < (int64_t)sm->cfg.fence_retry_ms)
+			return;
+		__attribute__((fallthrough));
+	case QD_FENCE_IDLE:
+		sm->fence = QD_FENCE_PENDING;
+		sm->fence_incarnation = sm->peer_seen ? sm->peer.incarnation : 0;
+		sm->fence_seq = sm->peer_seen ? sm->peer.seq : 0;
+		out->actions |= QD_ACT_FENCE | QD_ACT_POISON;
+		out->reason = "peer lease stale: fencing it";
+		return;
+	}
+}
+
+void qd_sm_tick(struct qd_sm *sm, const struct qd_tick_in *in, struct qd_tick_out *out)
+{
+	int64_t now = in->now_ms;
+	bool first = sm->seq == 0 || sm->last_write_ok_ms < 0;
+
+	memset(out, 0, sizeof(*out));
+	observe_peer(sm, in);
+
+	/* At start, whatever a crashed predecessor left running goes down:
+	 * this head claims nothing until the rules say so. */
+	if (first && sm->state == QD_STATE_STARTING && !sm->write_pending)
+		out->actions |= QD_ACT_DEMOTE;
+
+	handle_mailbox(sm, in, out);
+	if ((sm->state == QD_STATE_PRIMARY || sm->state == QD_STATE_CANDIDATE) && superseded(sm))
+		step_down(sm, out, QD_STATE_SECONDARY, "superseded: the peer holds a newer epoch");
+	if (sm->state == QD_STATE_PRIMARY && sm->acting && !lease_fresh(sm, now))
+		step_down(sm, out, QD_STATE_SECONDARY,
+			  "lease lost: no verified write for a timeout; the peer will fence this head");
+
+	switch (sm->state) {
+	case QD_STATE_STARTING:
+		if (now - sm->started_ms >= (int64_t)sm->cfg.timeout_ms) {
+			sm->state = QD_STATE_SECONDARY;
+			out->reason = "observed the disk for a timeout: secondary";
+		}
+		break;
+	case QD_STATE_RELEASED:
+		if (sm->peer_seen && sm->peer.state == QD_STATE_PRIMARY &&
+		    sm->peer.epoch > sm->released_epoch) {
+			sm->state = QD_STATE_SECONDARY;
+			out->reason = "the peer took over: secondary";
+		}
+		break;
+	case QD_STATE_CANDIDATE:
+		decide_candidate(sm, in, out);
+		break;
+	case QD_STATE_SECONDARY:
+		decide_secondary(sm, in, out);
+		break;
+	default:
+		break;
+	}
+
+	sm->seq++;
+	out->slot.node_id = sm->cfg.my_id;
+	out->slot.state = sm->state;
+	out->slot.incarnation = sm->incarnation;
+	out->slot.seq = sm->seq;
+	out->slot.epoch = sm->state == QD_STATE_CANDIDATE ? sm->candidate_epoch : sm->epoch;
+	out->slot.peer_seq_seen = sm->peer_seen ? sm->peer.seq : 0;
+	out->slot.peer_state_seen = sm->peer_seen ? sm->peer.state : QD_STATE_EMPTY;
+	out->slot.flags = sm->fence == QD_FENCE_CONFIRMED ? QD_SLOT_F_PEER_FENCED : 0;
+	out->actions |= QD_ACT_WRITE;
+	sm->write_pending = true;
+	out->vote = sm->state == QD_STATE_PRIMARY && sm->acting && lease_fresh(sm, now);
+	out->pet_watchdog = lease_fresh(sm, now) || sm->state == QD_STATE_STARTING;
+	if (out->reason)
+		sm->last_reason = out->reason;
+}
+
+unsigned qd_sm_write_result(struct qd_sm *sm, bool ok, int64_t now_ms)
+{
+	sm->write_pending = false;
+	if (!ok) {
+		if (sm->state == QD_STATE_CANDIDATE)
+			sm->candidate_written = false;
+		/* A claim that did not reach the disk is no claim. */
+		if (sm->state == QD_STATE_PRIMARY && !sm->acting)
+			sm->state = QD_STATE_SECONDARY;
+		return 0;
+	}
+	sm->last_write_ok_ms = now_ms;
+	if (sm->state == QD_STATE_CANDIDATE)
+		sm->candidate_written = true;
+	if (sm->state == QD_STATE_PRIMARY && !sm->acting) {
+		sm->acting = true;
+		return QD_ACT_PROMOTE;
+	}
+	return 0;
+}
+
+void qd_sm_fence_result(struct qd_sm *sm, bool confirmed, int64_t now_ms)
+{
+	if (sm->fence != QD_FENCE_PENDING)
+		return;
+	if (confirmed) {
+		sm->fence = QD_FENCE_CONFIRMED;
+	} else {
+		sm->fence = QD_FENCE_FAILED;
+		sm->fence_failed_ms = now_ms;
+	}
+}
+
+void qd_sm_shutdown(struct qd_sm *sm, struct qd_tick_out *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (sm->state == QD_STATE_PRIMARY || sm->state == QD_STATE_CANDIDATE)
+		step_down(sm, out, QD_STATE_RELEASED, "clean shutdown: releasing primary");
+	else
+		step_down(sm, out, QD_STATE_STOPPED, "clean shutdown");
+	sm->seq++;
+	out->slot.node_id = sm->cfg.my_id;
+	out->slot.state = sm->state;
+	out->slot.incarnation = sm->incarnation;
+	out->slot.seq = sm->seq;
+	out->slot.epoch = sm->epoch;
+	out->slot.peer_seq_seen = sm->peer_seen ? sm->peer.seq : 0;
+	out->slot.peer_state_seen = sm->peer_seen ? sm->peer.state : QD_STATE_EMPTY;
+	out->actions |= QD_ACT_WRITE;
+	sm->write_pending = true;
+}

@@ -1,0 +1,122 @@
+/* The decision core of twinhead-quorumd: a pure state machine.
+ *
+ * It owns no clock, no disk and no fence device: the daemon feeds it what
+ * it read (the peer's slot, this head's mailbox) and the time, writes the
+ * slot it gets back, reports whether that write was verified, and runs the
+ * fence when asked. That is what lets tests drive it with a simulated clock
+ * and disk, and what the Promela model (quorumd/model/quorumd.pml) mirrors.
+ *
+ * The rules (docs/quorumd.md argues them):
+ *   - A head becomes primary only (a) after the peer wrote RELEASED or
+ *     STOPPED, (b) as the lower node id when the peer is alive and not
+ *     primary, (c) after the peer's slot went stale AND its power-off was
+ *     confirmed, or (d) in watchdog mode, after the peer's slot has been
+ *     stale for timeout + watchdog; always through the candidate step:
+ *     write CANDIDATE, read the peer after that write is on disk, back off
+ *     if the peer is CANDIDATE or PRIMARY (in (c) and (d): only if it wrote
+ *     that after the fence). Two heads that both run cannot both pass it.
+ *   - A primary that sees a newer epoch (or an equal one from the lower id)
+ *     in the peer's slot, a poison pill, or no verified write of its own
+ *     for a timeout stops acting as primary at once.
+ *   - Nothing here reads the network: a split between the heads that leaves
+ *     both writing the disk changes nothing.
+ *   - The vote (cluster mode) follows the verified primary lease. */
+#ifndef TWINHEAD_QD_SM_H
+#define TWINHEAD_QD_SM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "qdisk_format.h"
+
+struct qd_sm_config {
+	unsigned my_id;          /* 1 or 2 */
+	uint32_t interval_ms;
+	uint32_t timeout_ms;
+	uint32_t fence_retry_ms; /* wait after an unconfirmed fence */
+	uint32_t watchdog_ms;    /* 0: watchdog mode off */
+};
+
+enum qd_fence_state {
+	QD_FENCE_IDLE,
+	QD_FENCE_PENDING,   /* asked the daemon to fence; no answer yet */
+	QD_FENCE_CONFIRMED, /* power-off confirmed for the peer as last seen */
+	QD_FENCE_FAILED,    /* unconfirmed: no takeover; retry later */
+};
+
+struct qd_sm {
+	struct qd_sm_config cfg;
+	unsigned peer_id;
+	enum qd_state state;      /* what this head's slot says */
+	bool acting;              /* primary services are running here */
+	uint64_t incarnation, seq, epoch, candidate_epoch;
+	bool candidate_written;   /* the CANDIDATE slot was verified on disk */
+	bool candidate_fenced;    /* running after fencing the peer: what it left
+				   * on disk before the fence does not compete */
+	int64_t started_ms;
+	int64_t last_write_ok_ms; /* last verified write; -1 none */
+	bool write_pending;       /* out.slot handed out, result not reported */
+
+	bool peer_seen;           /* a valid peer slot was read at least once */
+	struct qd_slot peer;      /* the last valid peer slot */
+	int64_t peer_changed_ms;  /* when peer (incarnation, seq) last changed */
+
+	enum qd_fence_state fence;
+	uint64_t fence_incarnation, fence_seq; /* the peer slot the fence was about */
+	int64_t fence_failed_ms;
+
+	uint64_t mailbox_done_id; /* requests up to this id were handled */
+	uint64_t released_epoch;  /* the epoch this head let go of */
+	bool release_requested;
+	const char *last_reason;  /* why the last transition happened */
+};
+
+enum qd_action {
+	QD_ACT_WRITE = 1u << 0,   /* write out.slot and report qd_sm_write_result */
+	QD_ACT_FENCE = 1u << 1,   /* fence the peer and report qd_sm_fence_result */
+	QD_ACT_DEMOTE = 1u << 2,  /* stop primary services now (hooks) */
+	QD_ACT_POISON = 1u << 3,  /* write a poison pill into the peer's mailbox */
+	QD_ACT_PROMOTE = 1u << 4, /* start primary services (hooks): from write_result */
+};
+
+struct qd_tick_in {
+	int64_t now_ms;
+	int peer_rc;                /* 0: peer holds a valid slot; -ENODATA: never written;
+				     * other <0: unreadable or invalid */
+	struct qd_slot peer;
+	int mailbox_rc;             /* 0: a valid mailbox record; <0: none/invalid */
+	struct qd_mailbox mailbox;
+};
+
+struct qd_tick_out {
+	unsigned actions;           /* enum qd_action */
+	struct qd_slot slot;        /* to write when QD_ACT_WRITE */
+	bool vote;                  /* cast the quorum vote (cluster mode) */
+	bool pet_watchdog;          /* this head's lease is fresh: keep the watchdog
+				     * from resetting it (watchdog mode) */
+	const char *reason;         /* non-NULL when something changed: for the log */
+};
+
+/* own: this head's slot as found on disk (NULL when never written): seq and
+ * epoch continue from it. A fresh incarnation number comes from the caller. */
+void qd_sm_init(struct qd_sm *sm, const struct qd_sm_config *cfg, const struct qd_slot *own,
+		uint64_t incarnation, int64_t now_ms);
+
+/* One interval: decide from what was read. */
+void qd_sm_tick(struct qd_sm *sm, const struct qd_tick_in *in, struct qd_tick_out *out);
+
+/* The write of out.slot was verified (ok) or not. Returns QD_ACT_PROMOTE
+ * when this head just became primary on disk and must start its services,
+ * else 0. */
+unsigned qd_sm_write_result(struct qd_sm *sm, bool ok, int64_t now_ms);
+
+/* The fence asked for finished: confirmed off, or not. */
+void qd_sm_fence_result(struct qd_sm *sm, bool confirmed, int64_t now_ms);
+
+/* Clean shutdown: demote if primary and write RELEASED, else STOPPED. */
+void qd_sm_shutdown(struct qd_sm *sm, struct qd_tick_out *out);
+
+/* Whether the peer's slot is stale at now (for status output). */
+bool qd_sm_peer_stale(const struct qd_sm *sm, int64_t now_ms);
+
+#endif

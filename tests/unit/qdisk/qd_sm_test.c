@@ -1,0 +1,503 @@
+/* The quorumd state machine against a simulated clock, disk, power and
+ * fence device: two heads, crashes, freezes, a network split (which the
+ * protocol never sees), unreadable disks, failed fences. After every single
+ * step the simulation checks guarantee 1: never two heads acting as
+ * primary, never two votes. */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <string.h>
+
+#include "../check_tap.h"
+#include "qd_sm.h"
+
+#define INTERVAL 500
+#define TIMEOUT 2000
+#define STEP 50
+
+struct head {
+	struct qd_sm sm;
+	bool powered;   /* off: fenced or crashed: no ticks, services gone */
+	bool frozen;    /* SIGSTOP: no ticks, but services keep running */
+	bool disk_ok;
+	bool acting;    /* primary services running */
+	bool vote;
+	int promotes, demotes, fences;
+	int64_t promoted_at;
+};
+
+struct sim {
+	struct head h[3]; /* 1 and 2 */
+	struct qd_slot slot[3];
+	bool slot_written[3];
+	struct qd_mailbox mbox[3];
+	bool mbox_written[3];
+	int64_t now;
+	bool fence_works;
+	uint64_t next_request;
+	uint64_t next_incarnation;
+};
+
+static const struct qd_sm_config cfg1 = { .my_id = 1, .interval_ms = INTERVAL,
+					  .timeout_ms = TIMEOUT, .fence_retry_ms = 1000 };
+
+static void head_boot(struct sim *s, int i, uint32_t watchdog_ms)
+{
+	struct qd_sm_config c = cfg1;
+
+	c.my_id = (unsigned)i;
+	c.watchdog_ms = watchdog_ms;
+	qd_sm_init(&s->h[i].sm, &c, s->slot_written[i] ? &s->slot[i] : NULL,
+		   ++s->next_incarnation * 1000 + (uint64_t)i, s->now);
+	s->h[i].powered = true;
+	s->h[i].frozen = false;
+	s->h[i].disk_ok = true;
+}
+
+static void sim_init(struct sim *s, uint32_t watchdog_ms)
+{
+	memset(s, 0, sizeof(*s));
+	s->now = 1000000;
+	s->fence_works = true;
+	head_boot(s, 1, watchdog_ms);
+	head_boot(s, 2, watchdog_ms);
+}
+
+static void check_guarantee_1(const struct sim *s)
+{
+	ck_assert_msg(!(s->h[1].acting && s->h[2].acting), "two primaries at t=%lld",
+		      (long long)s->now);
+	ck_assert_msg(!(s->h[1].vote && s->h[2].vote), "two votes at t=%lld", (long long)s->now);
+}
+
+static void tick(struct sim *s, int i)
+{
+	struct head *h = &s->h[i];
+	int p = 3 - i;
+	struct qd_tick_in in = { .now_ms = s->now };
+	struct qd_tick_out out;
+
+	if (!h->disk_ok)
+		in.peer_rc = -EIO;
+	else if (!s->slot_written[p])
+		in.peer_rc = -ENODATA;
+	else
+		in.peer = s->slot[p];
+	in.mailbox_rc = h->disk_ok && s->mbox_written[i] ? 0 : -ENODATA;
+	in.mailbox = s->mbox[i];
+
+	qd_sm_tick(&h->sm, &in, &out);
+	if (out.actions & QD_ACT_DEMOTE) {
+		h->acting = false;
+		h->demotes++;
+	}
+	if (out.actions & QD_ACT_POISON && h->disk_ok) {
+		s->mbox[p] = (struct qd_mailbox){ .to_node = (uint32_t)p, .from_node = (uint32_t)i,
+						  .request = QD_REQ_POISON,
+						  .request_id = ++s->next_request,
+						  .epoch = s->slot[p].epoch };
+		s->mbox_written[p] = true;
+	}
+	if (out.actions & QD_ACT_WRITE) {
+		if (h->disk_ok) {
+			s->slot[i] = out.slot;
+			s->slot_written[i] = true;
+		}
+		if (qd_sm_write_result(&h->sm, h->disk_ok, s->now) & QD_ACT_PROMOTE) {
+			h->acting = true;
+			h->promotes++;
+			h->promoted_at = s->now;
+		}
+	}
+	h->vote = out.vote;
+	check_guarantee_1(s);
+	if (out.actions & QD_ACT_FENCE) {
+		h->fences++;
+		if (s->fence_works) {
+			/* Power off: the peer and its services are gone. */
+			s->h[p].powered = false;
+			s->h[p].acting = false;
+			s->h[p].vote = false;
+		}
+		qd_sm_fence_result(&h->sm, s->fence_works, s->now);
+	}
+}
+
+/* Runs for ms of simulated time; head 2 ticks half an interval after 1. */
+static void run(struct sim *s, int64_t ms)
+{
+	for (int64_t end = s->now + ms; s->now < end; s->now += STEP) {
+		for (int i = 1; i <= 2; i++) {
+			int64_t phase = (i == 1 ? 0 : INTERVAL / 2);
+
+			/* A head that cannot poll votequorum loses its vote
+			 * (corosync's device timeout; docs/quorumd.md). */
+			if (!s->h[i].powered || s->h[i].frozen)
+				s->h[i].vote = false;
+			else if (s->now % INTERVAL == phase)
+				tick(s, i);
+		}
+	}
+}
+
+static void start_both(struct sim *s)
+{
+	sim_init(s, 0);
+	run(s, 4 * TIMEOUT);
+	ck_assert(s->h[1].acting);
+	ck_assert(!s->h[2].acting);
+}
+
+START_TEST(cold_start_elects_the_lower_id_without_fencing)
+{
+	struct sim s;
+
+	start_both(&s);
+	ck_assert_int_eq(s.h[1].promotes, 1);
+	ck_assert_int_eq(s.h[1].fences + s.h[2].fences, 0);
+	ck_assert(s.h[1].vote);
+	ck_assert(!s.h[2].vote);
+	ck_assert_uint_eq(s.slot[1].state, QD_STATE_PRIMARY);
+	ck_assert_uint_eq(s.slot[2].state, QD_STATE_SECONDARY);
+}
+END_TEST
+
+START_TEST(first_tick_stops_leftover_services)
+{
+	struct sim s;
+
+	sim_init(&s, 0);
+	s.h[1].acting = true; /* a crashed daemon left them running */
+	run(&s, STEP);
+	ck_assert(!s.h[1].acting);
+	ck_assert_int_eq(s.h[1].demotes, 1);
+}
+END_TEST
+
+START_TEST(primary_power_loss_is_fenced_then_taken_over_in_bound)
+{
+	struct sim s;
+	int64_t lost;
+
+	start_both(&s);
+	lost = s.now;
+	s.h[1].powered = false;
+	s.h[1].acting = false;
+	run(&s, 3 * TIMEOUT);
+	ck_assert(s.h[2].acting);
+	ck_assert_int_eq(s.h[2].fences, 1);
+	/* Detection within the timeout plus one interval to notice, one to
+	 * write the claim: the bound guarantee 5 builds on. */
+	ck_assert_int_le(s.h[2].promoted_at - lost, TIMEOUT + 3 * INTERVAL);
+	ck_assert_uint_gt(s.slot[2].epoch, s.slot[1].epoch);
+}
+END_TEST
+
+START_TEST(unconfirmed_fence_means_no_takeover_and_retries)
+{
+	struct sim s;
+
+	start_both(&s);
+	s.fence_works = false; /* BMC unreachable */
+	s.h[1].powered = false;
+	s.h[1].acting = false;
+	run(&s, 10 * TIMEOUT);
+	ck_assert(!s.h[2].acting);
+	ck_assert_int_eq(s.h[2].promotes, 0);
+	ck_assert_int_ge(s.h[2].fences, 5); /* retried, fence_retry_ms apart */
+}
+END_TEST
+
+START_TEST(network_split_with_disk_changes_nothing)
+{
+	struct sim s;
+
+	/* The heads cannot talk, but both still read and write the disk:
+	 * the protocol never looks at the network, so nothing happens. */
+	start_both(&s);
+	run(&s, 30 * TIMEOUT);
+	ck_assert(s.h[1].acting);
+	ck_assert_int_eq(s.h[1].promotes, 1);
+	ck_assert_int_eq(s.h[1].fences + s.h[2].fences, 0);
+}
+END_TEST
+
+START_TEST(clean_shutdown_hands_over_without_fencing)
+{
+	struct sim s;
+	struct qd_tick_out out;
+
+	start_both(&s);
+	qd_sm_shutdown(&s.h[1].sm, &out);
+	ck_assert(out.actions & QD_ACT_DEMOTE);
+	ck_assert_uint_eq(out.slot.state, QD_STATE_RELEASED);
+	s.h[1].acting = false;
+	s.slot[1] = out.slot;
+	s.h[1].powered = false;
+	run(&s, 3 * INTERVAL);
+	ck_assert(s.h[2].acting);
+	ck_assert_int_eq(s.h[2].fences, 0);
+}
+END_TEST
+
+START_TEST(frozen_primary_resumes_superseded_and_steps_down)
+{
+	struct sim s;
+
+	start_both(&s);
+	/* Freeze head 1 and let its fence "confirm" without killing it: the
+	 * worst case (a lying BMC). Head 2 takes over; when head 1 thaws, its
+	 * first tick sees the newer epoch and it stops at once. The simulated
+	 * services of head 1 are not counted as acting while frozen, since the
+	 * check would (rightly) trip: that is what real fencing prevents. */
+	s.h[1].frozen = true;
+	s.h[1].acting = false;
+	s.fence_works = false;
+	run(&s, TIMEOUT + 2 * INTERVAL);
+	ck_assert_int_ge(s.h[2].fences, 1);
+	qd_sm_fence_result(&s.h[2].sm, true, s.now); /* the lying confirmation */
+	s.h[2].sm.fence = QD_FENCE_PENDING;
+	qd_sm_fence_result(&s.h[2].sm, true, s.now);
+	run(&s, 2 * INTERVAL);
+	ck_assert(s.h[2].acting);
+	s.h[1].frozen = false;
+	s.h[1].acting = s.h[1].sm.acting; /* it still believes it is primary */
+	ck_assert(s.h[1].sm.acting);
+	s.h[2].acting = false; /* look at head 1 alone for its next step */
+	tick(&s, 1);
+	ck_assert(!s.h[1].sm.acting);
+	ck_assert_uint_eq(s.slot[1].state, QD_STATE_SECONDARY);
+	ck_assert(!s.h[1].vote);
+}
+END_TEST
+
+START_TEST(lost_disk_on_the_primary_drops_the_lease_and_peer_takes_over)
+{
+	struct sim s;
+
+	start_both(&s);
+	s.h[1].disk_ok = false;
+	run(&s, TIMEOUT + 2 * INTERVAL);
+	ck_assert(!s.h[1].acting);
+	ck_assert(!s.h[1].vote);
+	run(&s, 2 * TIMEOUT);
+	ck_assert_int_eq(s.h[2].fences, 1);
+	ck_assert(s.h[2].acting);
+}
+END_TEST
+
+START_TEST(unreadable_disk_on_the_secondary_changes_nothing)
+{
+	struct sim s;
+
+	start_both(&s);
+	s.h[2].disk_ok = false;
+	run(&s, 10 * TIMEOUT);
+	ck_assert(s.h[1].acting);
+	ck_assert(!s.h[2].acting);
+	ck_assert_int_eq(s.h[2].fences, 0);
+	/* Head 1 sees head 2 stale and fences it: it cannot tell. */
+	ck_assert_int_le(s.h[1].fences, 1);
+	ck_assert_int_eq(s.h[1].promotes, 1);
+}
+END_TEST
+
+START_TEST(poison_pill_stops_a_primary)
+{
+	struct sim s;
+
+	start_both(&s);
+	s.mbox[1] = (struct qd_mailbox){ .to_node = 1, .from_node = 2, .request = QD_REQ_POISON,
+					 .request_id = ++s.next_request, .epoch = s.slot[1].epoch };
+	s.mbox_written[1] = true;
+	s.h[2].frozen = true; /* keep head 2 from reacting while we look */
+	run(&s, INTERVAL);
+	ck_assert(!s.h[1].acting);
+	ck_assert_int_eq(s.h[1].demotes, 2); /* start-up, poison */
+}
+END_TEST
+
+START_TEST(release_request_moves_primary_and_the_old_one_stays_secondary)
+{
+	struct sim s;
+
+	start_both(&s);
+	s.mbox[1] = (struct qd_mailbox){ .to_node = 1, .from_node = 0, .request = QD_REQ_RELEASE,
+					 .request_id = ++s.next_request };
+	s.mbox_written[1] = true;
+	run(&s, 4 * INTERVAL);
+	ck_assert(!s.h[1].acting);
+	ck_assert(s.h[2].acting);
+	ck_assert_int_eq(s.h[1].fences + s.h[2].fences, 0);
+	run(&s, 10 * TIMEOUT);
+	/* No failback: head 1 is secondary and stays so. */
+	ck_assert(s.h[2].acting);
+	ck_assert_uint_eq(s.slot[1].state, QD_STATE_SECONDARY);
+}
+END_TEST
+
+START_TEST(fenced_head_rejoins_as_secondary)
+{
+	struct sim s;
+
+	start_both(&s);
+	s.h[1].powered = false;
+	s.h[1].acting = false;
+	run(&s, 3 * TIMEOUT);
+	ck_assert(s.h[2].acting);
+	head_boot(&s, 1, 0); /* powered on again, new incarnation */
+	run(&s, 20 * TIMEOUT);
+	ck_assert(s.h[2].acting);
+	ck_assert(!s.h[1].acting);
+	ck_assert_int_eq(s.h[1].promotes, 1); /* only the one before the crash */
+}
+END_TEST
+
+START_TEST(watchdog_mode_takes_over_after_the_bound_without_a_fence)
+{
+	struct sim s;
+	int64_t lost;
+
+	sim_init(&s, 3000);
+	run(&s, 4 * TIMEOUT);
+	ck_assert(s.h[1].acting);
+	s.fence_works = false; /* the BMC died with its chassis */
+	lost = s.now;
+	s.h[1].powered = false;
+	s.h[1].acting = false;
+	run(&s, 4 * TIMEOUT);
+	ck_assert(s.h[2].acting);
+	ck_assert_int_ge(s.h[2].promoted_at - lost, TIMEOUT + 3000);
+}
+END_TEST
+
+START_TEST(fence_proof_is_discarded_when_the_peer_writes_again)
+{
+	struct sim s;
+
+	start_both(&s);
+	s.h[1].frozen = true;
+	s.h[1].acting = false;
+	s.fence_works = false;
+	run(&s, TIMEOUT + 2 * INTERVAL);
+	ck_assert_int_ge(s.h[2].fences, 1);
+	/* The fence "confirms", but head 1 thaws and writes before head 2
+	 * acts on it: the proof no longer matches what is on disk. */
+	s.h[2].sm.fence = QD_FENCE_PENDING;
+	qd_sm_fence_result(&s.h[2].sm, true, s.now);
+	s.h[1].frozen = false;
+	s.h[1].acting = s.h[1].sm.acting;
+	tick(&s, 1);
+	tick(&s, 2);
+	ck_assert(!s.h[2].acting);
+	ck_assert_int_ne(s.h[2].sm.fence, QD_FENCE_CONFIRMED);
+}
+END_TEST
+
+START_TEST(candidates_that_meet_both_back_off)
+{
+	struct qd_sm sm;
+	struct qd_tick_in in = { .now_ms = 0 };
+	struct qd_tick_out out;
+	struct qd_sm_config c = cfg1;
+
+	qd_sm_init(&sm, &c, NULL, 1, 0);
+	sm.state = QD_STATE_CANDIDATE;
+	sm.candidate_epoch = 3;
+	sm.candidate_written = true;
+	in.peer_rc = 0;
+	in.peer = (struct qd_slot){ .node_id = 2, .state = QD_STATE_CANDIDATE, .incarnation = 9,
+				    .seq = 4, .epoch = 3 };
+	qd_sm_tick(&sm, &in, &out);
+	ck_assert_uint_eq(out.slot.state, QD_STATE_SECONDARY);
+	ck_assert(!out.vote);
+}
+END_TEST
+
+static void fenced_candidate(struct qd_sm *sm)
+{
+	struct qd_sm_config c = cfg1;
+
+	c.my_id = 2;
+	qd_sm_init(sm, &c, NULL, 5, 0);
+	sm->state = QD_STATE_CANDIDATE;
+	sm->candidate_epoch = 4;
+	sm->candidate_written = true;
+	sm->candidate_fenced = true;
+	sm->fence = QD_FENCE_CONFIRMED;
+	sm->fence_incarnation = 77;
+	sm->fence_seq = 300;
+}
+
+START_TEST(after_a_fence_the_dead_peers_old_claim_does_not_compete)
+{
+	struct qd_sm sm;
+	struct qd_tick_in in = { .now_ms = 0, .peer_rc = 0 };
+	struct qd_tick_out out;
+
+	fenced_candidate(&sm);
+	/* What head 1 wrote before it was powered off: primary, epoch 5. */
+	in.peer = (struct qd_slot){ .node_id = 1, .state = QD_STATE_PRIMARY, .incarnation = 77,
+				    .seq = 300, .epoch = 5 };
+	qd_sm_tick(&sm, &in, &out);
+	ck_assert_uint_eq(out.slot.state, QD_STATE_PRIMARY);
+	ck_assert_uint_gt(out.slot.epoch, 5);
+}
+END_TEST
+
+START_TEST(after_a_fence_a_rebooted_peers_new_claim_wins)
+{
+	struct qd_sm sm;
+	struct qd_tick_in in = { .now_ms = 0, .peer_rc = 0 };
+	struct qd_tick_out out;
+
+	fenced_candidate(&sm);
+	/* Head 1 was powered on again and ran before we could. */
+	in.peer = (struct qd_slot){ .node_id = 1, .state = QD_STATE_CANDIDATE, .incarnation = 78,
+				    .seq = 301, .epoch = 5 };
+	qd_sm_tick(&sm, &in, &out);
+	ck_assert_uint_eq(out.slot.state, QD_STATE_SECONDARY);
+}
+END_TEST
+
+START_TEST(a_claim_that_did_not_reach_the_disk_is_no_claim)
+{
+	struct sim s;
+
+	sim_init(&s, 0);
+	s.h[1].disk_ok = false;
+	s.h[2].disk_ok = false;
+	run(&s, 10 * TIMEOUT);
+	ck_assert(!s.h[1].acting);
+	ck_assert(!s.h[2].acting);
+	ck_assert_int_eq(s.h[1].fences + s.h[2].fences, 0);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("qd_sm");
+	TCase *tc = tcase_create("protocol");
+
+	tcase_add_test(tc, cold_start_elects_the_lower_id_without_fencing);
+	tcase_add_test(tc, first_tick_stops_leftover_services);
+	tcase_add_test(tc, primary_power_loss_is_fenced_then_taken_over_in_bound);
+	tcase_add_test(tc, unconfirmed_fence_means_no_takeover_and_retries);
+	tcase_add_test(tc, network_split_with_disk_changes_nothing);
+	tcase_add_test(tc, clean_shutdown_hands_over_without_fencing);
+	tcase_add_test(tc, frozen_primary_resumes_superseded_and_steps_down);
+	tcase_add_test(tc, lost_disk_on_the_primary_drops_the_lease_and_peer_takes_over);
+	tcase_add_test(tc, unreadable_disk_on_the_secondary_changes_nothing);
+	tcase_add_test(tc, poison_pill_stops_a_primary);
+	tcase_add_test(tc, release_request_moves_primary_and_the_old_one_stays_secondary);
+	tcase_add_test(tc, fenced_head_rejoins_as_secondary);
+	tcase_add_test(tc, watchdog_mode_takes_over_after_the_bound_without_a_fence);
+	tcase_add_test(tc, fence_proof_is_discarded_when_the_peer_writes_again);
+	tcase_add_test(tc, candidates_that_meet_both_back_off);
+	tcase_add_test(tc, a_claim_that_did_not_reach_the_disk_is_no_claim);
+	tcase_add_test(tc, after_a_fence_the_dead_peers_old_claim_does_not_compete);
+	tcase_add_test(tc, after_a_fence_a_rebooted_peers_new_claim_wins);
+	suite_add_tcase(s, tc);
+	return check_tap_run(s);
+}
