@@ -68,4 +68,8 @@ int os_arp_probe(const struct os_link *link, const struct netaddr *a, struct dea
  * override flag (IPv6). One packet; returns 0 or -errno. */
 int os_announce(const struct os_link *link, const struct netaddr *a);
 
+/* Size in bytes and logical sector size of an open block device or regular
+ * file (files report 4096: safe for O_DIRECT on any underlying disk). */
+int os_disk_geometry(int fd, uint64_t *size, uint32_t *sector);
+
 #endif

@@ -11,6 +11,8 @@
 #include "netpkt.h"
 
 #include <sys/types.h>
+#include <sys/disk.h>
+#include <sys/stat.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/sockio.h>
@@ -756,4 +758,29 @@ out:
 int os_announce(const struct os_link *link, const struct netaddr *a)
 {
 	return a->family == AF_INET ? announce_v4(link, &a->u.v4) : announce_v6(link, &a->u.v6);
+}
+
+/* ---- disks ---- */
+
+int os_disk_geometry(int fd, uint64_t *size, uint32_t *sector)
+{
+	struct stat st;
+	off_t media;
+	u_int ssz;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISREG(st.st_mode)) {
+		*size = (uint64_t)st.st_size;
+		*sector = 4096;
+		return 0;
+	}
+	/* Disks are character devices on FreeBSD (disk(4)). */
+	if (!S_ISCHR(st.st_mode))
+		return -ENOTBLK;
+	if (ioctl(fd, DIOCGMEDIASIZE, &media) < 0 || ioctl(fd, DIOCGSECTORSIZE, &ssz) < 0)
+		return -errno;
+	*size = (uint64_t)media;
+	*sector = ssz;
+	return 0;
 }

@@ -16,10 +16,13 @@
 #include <net/if_arp.h>
 #include <netinet/if_ether.h>
 #include <netpacket/packet.h>
+#include <linux/fs.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -423,4 +426,26 @@ static int announce_v6(const struct os_link *link, const struct in6_addr *ip)
 int os_announce(const struct os_link *link, const struct netaddr *a)
 {
 	return a->family == AF_INET ? announce_v4(link, &a->u.v4) : announce_v6(link, &a->u.v6);
+}
+
+/* ---- disks ---- */
+
+int os_disk_geometry(int fd, uint64_t *size, uint32_t *sector)
+{
+	struct stat st;
+	int ssz;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISREG(st.st_mode)) {
+		*size = (uint64_t)st.st_size;
+		*sector = 4096;
+		return 0;
+	}
+	if (!S_ISBLK(st.st_mode))
+		return -ENOTBLK;
+	if (ioctl(fd, BLKGETSIZE64, size) < 0 || ioctl(fd, BLKSSZGET, &ssz) < 0)
+		return -errno;
+	*sector = (uint32_t)ssz;
+	return 0;
 }
