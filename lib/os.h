@@ -72,4 +72,35 @@ int os_announce(const struct os_link *link, const struct netaddr *a);
  * file (files report 4096: safe for O_DIRECT on any underlying disk). */
 int os_disk_geometry(int fd, uint64_t *size, uint32_t *sector);
 
+/* ---- ZFS pools and the processes that hold them (agents/zpool.c) ---- */
+
+/* This host's ZFS multihost (MMP) tunables. */
+struct os_zfs_mmp {
+	uint64_t interval_ms;      /* zfs_multihost_interval */
+	uint64_t import_intervals; /* zfs_multihost_import_intervals */
+	uint64_t fail_intervals;   /* zfs_multihost_fail_intervals */
+};
+
+/* Reads them (Linux: /sys/module/zfs/parameters; FreeBSD: the
+ * vfs.zfs.multihost sysctls). -ENOTSUP when this host's ZFS has no
+ * multihost protection (zfs-fuse; the module is not loaded). */
+int os_zfs_mmp(struct os_zfs_mmp *out);
+
+#define OS_COMM_MAX 16
+
+struct os_holder {
+	int pid;
+	char comm[OS_COMM_MAX + 1]; /* the process's name, "?" if unreadable */
+};
+
+/* The processes that use a file at or below one of the ndirs absolute
+ * directories: open descriptors, working or root directory, executable,
+ * memory mappings ("/" never matches: it would be every process). The
+ * caller itself is skipped. Only the kernel's names for those files are
+ * read, never the files: a hung file system cannot block this. Fills at
+ * most max entries (one per process) and returns how many processes were
+ * found (more than max when out was too small), or -errno; -ENOTSUP where
+ * not implemented (FreeBSD: forced unmount works there, see zpool.md). */
+int os_path_holders(const char *const *dirs, size_t ndirs, struct os_holder *out, size_t max);
+
 #endif

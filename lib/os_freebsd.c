@@ -784,3 +784,48 @@ int os_disk_geometry(int fd, uint64_t *size, uint32_t *sector)
 	*sector = ssz;
 	return 0;
 }
+
+/* ---- ZFS multihost tunables, processes holding paths ---- */
+
+static int zfs_sysctl_u64(const char *name, uint64_t *out)
+{
+	union {
+		uint64_t u64;
+		uint32_t u32;
+	} v;
+	size_t len = sizeof(v);
+
+	memset(&v, 0, sizeof(v));
+	if (sysctlbyname(name, &v, &len, NULL, 0) < 0)
+		return errno == ENOENT ? -ENOTSUP : -errno;
+	if (len == sizeof(v.u64))
+		*out = v.u64;
+	else if (len == sizeof(v.u32))
+		*out = v.u32;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int os_zfs_mmp(struct os_zfs_mmp *out)
+{
+	int rc = zfs_sysctl_u64("vfs.zfs.multihost.interval", &out->interval_ms);
+
+	if (rc == 0)
+		rc = zfs_sysctl_u64("vfs.zfs.multihost.import_intervals", &out->import_intervals);
+	if (rc == 0)
+		rc = zfs_sysctl_u64("vfs.zfs.multihost.fail_intervals", &out->fail_intervals);
+	return rc;
+}
+
+/* Not implemented: `zpool export -f` force-unmounts busy datasets on
+ * FreeBSD (VFS_UNMOUNT with MNT_FORCE), so the zpool agent never needs to
+ * name or stop the processes that hold them here. */
+int os_path_holders(const char *const *dirs, size_t ndirs, struct os_holder *out, size_t max)
+{
+	(void)dirs;
+	(void)ndirs;
+	(void)out;
+	(void)max;
+	return -ENOTSUP;
+}

@@ -6,7 +6,12 @@
 #include "netpkt.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
@@ -448,4 +453,184 @@ int os_disk_geometry(int fd, uint64_t *size, uint32_t *sector)
 		return -errno;
 	*sector = (uint32_t)ssz;
 	return 0;
+}
+
+/* ---- ZFS multihost tunables, processes holding paths ---- */
+
+static int zfs_param(const char *name, uint64_t *out)
+{
+	char path[128], buf[32];
+	ssize_t n;
+	int fd;
+	char *end;
+
+	snprintf(path, sizeof(path), "/sys/module/zfs/parameters/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? -errno : -EINVAL;
+	buf[n] = '\0';
+	errno = 0;
+	*out = strtoull(buf, &end, 10);
+	if (errno || end == buf || (*end != '\n' && *end != '\0'))
+		return -EINVAL;
+	return 0;
+}
+
+int os_zfs_mmp(struct os_zfs_mmp *out)
+{
+	int rc = zfs_param("zfs_multihost_interval", &out->interval_ms);
+
+	if (rc == -ENOENT)
+		return -ENOTSUP;
+	if (rc < 0)
+		return rc;
+	rc = zfs_param("zfs_multihost_import_intervals", &out->import_intervals);
+	if (rc == 0)
+		rc = zfs_param("zfs_multihost_fail_intervals", &out->fail_intervals);
+	return rc == -ENOENT ? -ENOTSUP : rc;
+}
+
+/* path (a kernel name such as "/tank/fs/f (deleted)") is dir or below it. */
+static bool path_below(const char *path, const char *dir, size_t dlen)
+{
+	return strncmp(path, dir, dlen) == 0 &&
+	       (path[dlen] == '\0' || path[dlen] == '/' || strcmp(path + dlen, " (deleted)") == 0);
+}
+
+static bool path_held(const char *path, const char *const *dirs, const size_t *dlen,
+		      size_t ndirs)
+{
+	for (size_t i = 0; i < ndirs; i++)
+		if (dlen[i] && path_below(path, dirs[i], dlen[i]))
+			return true;
+	return false;
+}
+
+static bool link_held(int procfd, const char *rel, const char *const *dirs,
+		      const size_t *dlen, size_t ndirs)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlinkat(procfd, rel, target, sizeof(target) - 1);
+
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	return path_held(target, dirs, dlen, ndirs);
+}
+
+/* One process, by its /proc/PID directory. */
+static bool proc_holds(int piddir, const char *const *dirs, const size_t *dlen, size_t ndirs)
+{
+	static const char *const links[] = { "cwd", "root", "exe" };
+	bool held = false;
+	DIR *fds;
+	FILE *maps;
+	int fd;
+
+	for (unsigned i = 0; i < 3 && !held; i++)
+		held = link_held(piddir, links[i], dirs, dlen, ndirs);
+	fd = openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (!held && fd >= 0 && (fds = fdopendir(fd))) {
+		struct dirent *e;
+
+		while (!held && (e = readdir(fds))) {
+			char rel[300];
+
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(rel, sizeof(rel), "fd/%s", e->d_name);
+			held = link_held(piddir, rel, dirs, dlen, ndirs);
+		}
+		closedir(fds);
+		fd = -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	fd = held ? -1 : openat(piddir, "maps", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && (maps = fdopen(fd, "r"))) {
+		char *line = NULL;
+		size_t cap = 0;
+
+		while (!held && getline(&line, &cap, maps) > 0) {
+			char *p = strchr(line, '/'), *nl;
+
+			if (!p)
+				continue;
+			nl = strchr(p, '\n');
+			if (nl)
+				*nl = '\0';
+			held = path_held(p, dirs, dlen, ndirs);
+		}
+		free(line);
+		fclose(maps);
+	} else if (fd >= 0) {
+		close(fd);
+	}
+	return held;
+}
+
+static void proc_comm(int piddir, char comm[OS_COMM_MAX + 1])
+{
+	ssize_t n;
+	int fd = openat(piddir, "comm", O_RDONLY | O_CLOEXEC);
+
+	strcpy(comm, "?");
+	if (fd < 0)
+		return;
+	n = read(fd, comm, OS_COMM_MAX);
+	close(fd);
+	if (n <= 0) {
+		strcpy(comm, "?");
+		return;
+	}
+	comm[n] = '\0';
+	comm[strcspn(comm, "\n")] = '\0';
+}
+
+int os_path_holders(const char *const *dirs, size_t ndirs, struct os_holder *out, size_t max)
+{
+	size_t dlen[32], found = 0;
+	pid_t self = getpid();
+	struct dirent *e;
+	DIR *proc;
+
+	if (ndirs > sizeof(dlen) / sizeof(dlen[0]))
+		return -E2BIG;
+	for (size_t i = 0; i < ndirs; i++) {
+		if (!dirs[i] || dirs[i][0] != '/')
+			return -EINVAL;
+		dlen[i] = strlen(dirs[i]);
+		while (dlen[i] > 1 && dirs[i][dlen[i] - 1] == '/')
+			dlen[i]--;
+		if (dlen[i] == 1)
+			dlen[i] = 0; /* "/": matches everything, so nothing */
+	}
+	proc = opendir("/proc");
+	if (!proc)
+		return -errno;
+	while ((e = readdir(proc))) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		int piddir;
+
+		if (*end || pid <= 0 || pid == self)
+			continue;
+		piddir = openat(dirfd(proc), e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (piddir < 0)
+			continue; /* gone meanwhile */
+		if (proc_holds(piddir, dirs, dlen, ndirs)) {
+			if (found < max) {
+				out[found].pid = (int)pid;
+				proc_comm(piddir, out[found].comm);
+			}
+			found++;
+		}
+		close(piddir);
+	}
+	closedir(proc);
+	return found > INT32_MAX ? INT32_MAX : (int)found;
 }

@@ -18,6 +18,7 @@ static const struct {
 	[TOOL_CTLADM] = { "ctladm", "TWINHEAD_TOOL_CTLADM", TOOL_CTLADM_PATH },
 	[TOOL_CRM_ATTRIBUTE] = { "crm_attribute", "TWINHEAD_TOOL_CRM_ATTRIBUTE",
 				 TOOL_CRM_ATTRIBUTE_PATH },
+	[TOOL_CTLD] = { "ctld", "TWINHEAD_TOOL_CTLD", TOOL_CTLD_PATH },
 };
 
 const char *tool_name(enum tool t)

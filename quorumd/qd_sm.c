@@ -53,6 +53,11 @@ static void observe_peer(struct qd_sm *sm, const struct qd_tick_in *in)
 		sm->peer_changed_ms = in->now_ms;
 	sm->peer_seen = true;
 	sm->peer = in->peer;
+	/* The proof of a fence lasts as long as what it fenced: once the peer
+	 * writes again (powered on, a new incarnation), it is alive. */
+	if (sm->fence == QD_FENCE_CONFIRMED && sm->state != QD_STATE_SECONDARY &&
+	    (sm->peer.incarnation != sm->fence_incarnation || sm->peer.seq != sm->fence_seq))
+		sm->fence = QD_FENCE_IDLE;
 	/* A head that is not claiming the lease remembers the highest epoch
 	 * it has seen, so that its own next claim is above it. */
 	if (sm->state != QD_STATE_PRIMARY && sm->state != QD_STATE_CANDIDATE &&
@@ -135,7 +140,6 @@ static void decide_candidate(struct qd_sm *sm, const struct qd_tick_in *in,
 			sm->candidate_epoch = in->peer.epoch + 1;
 		sm->epoch = sm->candidate_epoch;
 		sm->state = QD_STATE_PRIMARY;
-		sm->fence = QD_FENCE_IDLE;
 		out->reason = "no competing claim: taking primary";
 	}
 }

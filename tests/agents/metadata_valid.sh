@@ -15,7 +15,7 @@ command -v xsltproc >/dev/null || tap_skip_all "xsltproc missing (apt-get instal
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-for agent in floatip; do
+for agent in floatip iscsitarget ctlha zpool; do
 	bin=$TH_BUILDDIR/agents/$agent
 	tap_check "$agent: meta-data exits 0 with an empty environment" \
 		env -i "$bin" meta-data

@@ -1,0 +1,158 @@
+/* The target listing straight from tgtd's socket. See iscsi_tgt_ipc.h. */
+#include "config.h"
+#include "iscsi_tgt_ipc.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+/* Far more than tgtd prints for thousands of LUNs (about 470 bytes each). */
+#define TGT_IPC_MAX (16 * 1024 * 1024)
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+void tgt_ipc_show_request(uint8_t req[TGT_IPC_REQ_LEN])
+{
+	/* struct tgtadm_req: mode, op, lld[64], len, tid, sid, lun, cid,
+	 * host_no, device_type, ac_dir, pack, force. */
+	memset(req, 0, TGT_IPC_REQ_LEN);
+	put32(req + 0, 1);                 /* MODE_TARGET */
+	put32(req + 4, 2);                 /* OP_SHOW */
+	put32(req + 72, TGT_IPC_REQ_LEN);  /* len: the request alone */
+	put32(req + 76, UINT32_MAX);       /* tid -1: every target */
+	put64(req + 88, UINT64_MAX);       /* lun: none */
+}
+
+long tgt_ipc_check_header(const uint8_t hdr[8], size_t max_len)
+{
+	uint32_t err, len;
+
+	memcpy(&err, hdr, 4);
+	memcpy(&len, hdr + 4, 4);
+	if (err != 0 || len < 8 || len - 8 > max_len)
+		return -EPROTO;
+	return (long)(len - 8);
+}
+
+static int wait_for(int fd, short events, struct deadline d)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	for (;;) {
+		int64_t left = deadline_left_ms(d);
+		int rc;
+
+		if (left == 0)
+			return -ETIMEDOUT;
+		rc = poll(&p, 1, left > 60000 ? 60000 : (int)left);
+		if (rc > 0)
+			return 0;
+		if (rc < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+/* Reads exactly n bytes, or fails. */
+static int read_all(int fd, uint8_t *buf, size_t n, struct deadline d)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = recv(fd, buf + got, n - got, MSG_DONTWAIT);
+		int rc;
+
+		if (r > 0) {
+			got += (size_t)r;
+			continue;
+		}
+		if (r == 0)
+			return -EPROTO; /* tgtd closed early */
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		if ((rc = wait_for(fd, POLLIN, d)))
+			return rc;
+	}
+	return 0;
+}
+
+int tgt_ipc_show(unsigned port, struct deadline d, char **out, size_t *len)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	uint8_t req[TGT_IPC_REQ_LEN], hdr[8];
+	size_t sent = 0;
+	long text;
+	int fd, rc;
+
+	*out = NULL;
+	*len = 0;
+	if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s.%u", TGT_IPC_PATH, port) >=
+	    sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* A local connect either succeeds or fails at once. */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc == -ENOENT || rc == -ECONNREFUSED ? -ENOTCONN : rc;
+	}
+	tgt_ipc_show_request(req);
+	while (sent < sizeof(req)) {
+		ssize_t w = send(fd, req + sent, sizeof(req) - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (w > 0) {
+			sent += (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+			rc = errno == EPIPE || errno == ECONNRESET ? -ENOTCONN : -errno;
+			goto out;
+		}
+		if ((rc = wait_for(fd, POLLOUT, d)))
+			goto out;
+	}
+	if ((rc = read_all(fd, hdr, sizeof(hdr), d)))
+		goto out;
+	text = tgt_ipc_check_header(hdr, TGT_IPC_MAX);
+	if (text < 0) {
+		rc = (int)text;
+		goto out;
+	}
+	*out = malloc((size_t)text + 1);
+	if (!*out) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = read_all(fd, (uint8_t *)*out, (size_t)text, d);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		goto out;
+	}
+	/* tgtd counts the string's NUL; tgtadm prints up to it. */
+	if (text > 0 && (*out)[text - 1] == '\0')
+		text--;
+	(*out)[text] = '\0';
+	*len = (size_t)text;
+out:
+	close(fd);
+	return rc;
+}

@@ -1,0 +1,104 @@
+/* votequorum quorum device (verified API: LAB-NOTES.md). */
+#include "config.h"
+#include "qdevice.h"
+
+#include <corosync/corotypes.h>
+#include <corosync/votequorum.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct qdevice {
+	votequorum_handle_t h;
+	char name[64];
+	votequorum_ring_id_t ring;
+	bool registered;
+};
+
+static int cs_errno(cs_error_t e)
+{
+	switch (e) {
+	case CS_OK:
+		return 0;
+	case CS_ERR_TRY_AGAIN:
+		return -EAGAIN;
+	case CS_ERR_LIBRARY:
+	case CS_ERR_BAD_HANDLE:
+		return -ENOTCONN;
+	case CS_ERR_ACCESS:
+		return -EACCES;
+	case CS_ERR_EXIST:
+		return -EEXIST;
+	default:
+		return -EIO;
+	}
+}
+
+/* The ring id comes with every membership change; polls must carry it. */
+static void nodelist_cb(votequorum_handle_t h, uint64_t context, votequorum_ring_id_t ring,
+			uint32_t n, uint32_t nodes[])
+{
+	struct qdevice *q = NULL;
+
+	(void)context;
+	(void)n;
+	(void)nodes;
+	if (votequorum_context_get(h, (void **)&q) == CS_OK && q)
+		q->ring = ring;
+}
+
+int qdevice_open(const char *name, struct qdevice **out)
+{
+	votequorum_callbacks_t cb = { .votequorum_nodelist_notify_fn = nodelist_cb };
+	struct qdevice *q = calloc(1, sizeof(*q));
+	cs_error_t e;
+
+	if (!q)
+		return -ENOMEM;
+	snprintf(q->name, sizeof(q->name), "%s", name);
+	e = votequorum_initialize(&q->h, &cb);
+	if (e != CS_OK) {
+		free(q);
+		return cs_errno(e);
+	}
+	votequorum_context_set(q->h, q);
+	e = votequorum_trackstart(q->h, 0, CS_TRACK_CURRENT | CS_TRACK_CHANGES);
+	if (e == CS_OK)
+		e = votequorum_dispatch(q->h, CS_DISPATCH_ALL);
+	if (e == CS_OK) {
+		e = votequorum_qdevice_register(q->h, q->name);
+		q->registered = e == CS_OK;
+	}
+	if (e != CS_OK) {
+		votequorum_finalize(q->h);
+		free(q);
+		return cs_errno(e);
+	}
+	*out = q;
+	return 0;
+}
+
+int qdevice_poll(struct qdevice *q, bool cast)
+{
+	cs_error_t e;
+
+	votequorum_dispatch(q->h, CS_DISPATCH_ALL);
+	e = votequorum_qdevice_poll(q->h, q->name, cast ? 1 : 0, q->ring);
+	if (e == CS_ERR_MESSAGE_ERROR) {
+		/* A stale ring id: take the new one and try once more. */
+		votequorum_dispatch(q->h, CS_DISPATCH_ALL);
+		e = votequorum_qdevice_poll(q->h, q->name, cast ? 1 : 0, q->ring);
+	}
+	return cs_errno(e);
+}
+
+void qdevice_close(struct qdevice *q)
+{
+	if (!q)
+		return;
+	if (q->registered)
+		votequorum_qdevice_unregister(q->h, q->name);
+	votequorum_finalize(q->h);
+	free(q);
+}

@@ -1,0 +1,22 @@
+/* Cluster mode: twinhead-quorumd as a corosync votequorum quorum device.
+ * It casts its vote only while this head holds the verified primary lease,
+ * so in a two-node partition the side with the disk lease is quorate and
+ * the other is not: the disk decides, not a fence race. (LAB-NOTES: when
+ * both sides cast, both were quorate and a resource ran twice.)
+ * Library code: returns 0 / -errno, never logs. */
+#ifndef TWINHEAD_QUORUMD_QDEVICE_H
+#define TWINHEAD_QUORUMD_QDEVICE_H
+
+#include <stdbool.h>
+
+struct qdevice;
+
+/* Connects to votequorum and registers the device name. */
+int qdevice_open(const char *name, struct qdevice **out);
+
+/* Casts (or withholds) the vote for the current ring. */
+int qdevice_poll(struct qdevice *q, bool cast);
+
+void qdevice_close(struct qdevice *q);
+
+#endif

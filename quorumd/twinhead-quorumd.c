@@ -1,0 +1,440 @@
+/* twinhead-quorumd: decides, with a shared quorum disk and IPMI fencing,
+ * which storage head is primary.
+ *
+ *   twinhead-quorumd [-c CONFIG]          run (in the foreground)
+ *   twinhead-quorumd status [-c CONFIG]   print this head's published state
+ *   twinhead-quorumd check [-c CONFIG]    check the configuration and exit
+ *
+ * Each interval: read the peer's slot and this head's mailbox, let the
+ * state machine (qd_sm.c) decide, write this head's slot (read back), run
+ * what it asked for (fence the peer, start or stop services through the
+ * hooks, cast or withhold the quorum vote), and publish the state for the
+ * agents (docs/quorumd-state.md). SIGTERM or SIGINT: release cleanly. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "fence.h"
+#include "hooks.h"
+#include "log.h"
+#include "qconfig.h"
+#include "qd_sm.h"
+#include "qdevice.h"
+#include "qdisk_format.h"
+#include "qdisk_io.h"
+
+#define DEFAULT_CONFIG "/etc/twinhead/quorumd.conf"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1; /* only a flag: the loop does the work */
+}
+
+struct daemon {
+	struct qc_config cfg;
+	struct qdisk *disk;
+	struct qd_header hdr;
+	struct qd_sm sm;
+	struct fence_dev *fence;
+	struct hooks *hooks;
+	struct qdevice *qdev;
+	uint64_t poison_id;
+	const char *published_role;
+};
+
+static int64_t wall_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static struct deadline io_deadline(const struct daemon *d)
+{
+	/* A disk read or write may use a quarter of the timeout: four slow
+	 * operations still fit before the lease ages out. */
+	return deadline_in_ms(d->cfg.timeout_ms / 4);
+}
+
+static int read_record(struct daemon *d, enum qd_kind kind, unsigned node,
+		       uint8_t rec[QD_RECORD_SIZE])
+{
+	return qdisk_read(d->disk, qd_offset(d->hdr.sector_size, kind, node), d->hdr.sector_size,
+			  rec, io_deadline(d));
+}
+
+static int write_record(struct daemon *d, enum qd_kind kind, unsigned node,
+			const uint8_t rec[QD_RECORD_SIZE])
+{
+	return qdisk_write(d->disk, qd_offset(d->hdr.sector_size, kind, node), d->hdr.sector_size,
+			   rec, io_deadline(d));
+}
+
+static const char *role_of(const struct qd_sm *sm)
+{
+	if (sm->state == QD_STATE_STARTING)
+		return "starting";
+	return sm->state == QD_STATE_PRIMARY && sm->acting ? "primary" : "secondary";
+}
+
+static const char *peer_of(const struct qd_sm *sm, int64_t now)
+{
+	if (sm->fence == QD_FENCE_CONFIRMED)
+		return "fenced";
+	if (sm->peer_seen &&
+	    (sm->peer.state == QD_STATE_RELEASED || sm->peer.state == QD_STATE_STOPPED))
+		return "released";
+	return qd_sm_peer_stale(sm, now) ? "lost" : "alive";
+}
+
+/* The state file the agents read (docs/quorumd-state.md): written whole
+ * to a temporary name and renamed, so a reader never sees half of it. */
+static void publish(struct daemon *d, int64_t now)
+{
+	char path[512], tmp[520], text[256];
+	int fd, n;
+
+	n = snprintf(text, sizeof(text), "version=1\nrole=%s\npeer=%s\nepoch=%" PRIu64
+		     "\nupdated=%lld\n", role_of(&d->sm), peer_of(&d->sm, now), d->sm.epoch,
+		     (long long)wall_s());
+	snprintf(path, sizeof(path), "%s/state", d->cfg.state_dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	if (write(fd, text, (size_t)n) != n || fsync(fd) != 0 || close(fd) != 0 ||
+	    rename(tmp, path) != 0) {
+		unlink(tmp);
+		return;
+	}
+	if (!d->published_role || strcmp(d->published_role, role_of(&d->sm)) != 0) {
+		d->published_role = role_of(&d->sm);
+		th_log(LOG_NOTICE, "role %s, epoch %" PRIu64 ", peer %s", d->published_role,
+		       d->sm.epoch, peer_of(&d->sm, now));
+	}
+}
+
+static void poison_peer(struct daemon *d)
+{
+	struct qd_mailbox m = { .to_node = d->sm.peer_id, .from_node = d->cfg.node_id,
+				.request = QD_REQ_POISON, .epoch = d->sm.peer.epoch };
+	uint8_t rec[QD_RECORD_SIZE];
+
+	/* Ids must grow across restarts too: the incarnation is random, the
+	 * wall clock is not; use the clock in ms. */
+	m.request_id = (uint64_t)wall_s() * 1000 + (++d->poison_id % 1000);
+	m.written_ms = (uint64_t)wall_s() * 1000;
+	qd_mailbox_encode(&m, d->hdr.uuid, rec);
+	if (write_record(d, QD_KIND_MAILBOX, d->sm.peer_id, rec) < 0)
+		th_log(LOG_WARNING, "could not post the poison pill to node %u", d->sm.peer_id);
+}
+
+static void fence_peer(struct daemon *d)
+{
+	int64_t now;
+	int rc;
+
+	if (!d->fence) {
+		th_log(LOG_ERR, "node %u is stale and there is no fence device: no takeover "
+		       "(watchdog mode waits for its bound)", d->sm.peer_id);
+		qd_sm_fence_result(&d->sm, false, deadline_now_ms());
+		return;
+	}
+	th_log(LOG_WARNING, "fencing node %u through %s", d->sm.peer_id, d->fence->desc);
+	rc = fence_confirm_off(d->fence, deadline_in_ms(d->cfg.fence_timeout_ms), 50);
+	now = deadline_now_ms();
+	if (rc == 0) {
+		th_log(LOG_WARNING, "node %u power-off confirmed by its BMC", d->sm.peer_id);
+	} else {
+		/* Loud, on purpose: a stuck takeover needs a person. */
+		th_log(LOG_CRIT, "FENCING NODE %u FAILED (%s): no takeover; retrying in %u ms. "
+		       "Check its BMC (%s), or confirm it is off and restart this daemon.",
+		       d->sm.peer_id, strerror(-rc), d->cfg.fence_retry_ms, d->fence->desc);
+	}
+	qd_sm_fence_result(&d->sm, rc == 0, now);
+}
+
+static void tick(struct daemon *d)
+{
+	uint8_t rec[QD_RECORD_SIZE];
+	struct qd_tick_in in = { .now_ms = deadline_now_ms() };
+	struct qd_tick_out out;
+	char why[256];
+	int rc;
+
+	rc = read_record(d, QD_KIND_SLOT, d->sm.peer_id, rec);
+	in.peer_rc = rc < 0 ? rc : qd_slot_decode(rec, sizeof(rec), d->hdr.uuid, d->sm.peer_id,
+						   &in.peer, why, sizeof(why));
+	if (in.peer_rc < 0 && in.peer_rc != -ENODATA)
+		th_log(LOG_WARNING, "peer slot: %s", rc < 0 ? strerror(-rc) : why);
+	rc = read_record(d, QD_KIND_MAILBOX, d->cfg.node_id, rec);
+	in.mailbox_rc = rc < 0 ? rc : qd_mailbox_decode(rec, sizeof(rec), d->hdr.uuid,
+							 d->cfg.node_id, &in.mailbox, why,
+							 sizeof(why));
+
+	qd_sm_tick(&d->sm, &in, &out);
+	if (out.reason)
+		th_log(LOG_NOTICE, "%s", out.reason);
+	if (out.actions & QD_ACT_DEMOTE)
+		hooks_queue(d->hooks, false, d->sm.epoch);
+	if (out.actions & QD_ACT_WRITE) {
+		bool ok;
+
+		out.slot.written_ms = (uint64_t)wall_s() * 1000;
+		qd_slot_encode(&out.slot, d->hdr.uuid, rec);
+		rc = write_record(d, QD_KIND_SLOT, d->cfg.node_id, rec);
+		ok = rc == 0;
+		if (!ok)
+			th_log(LOG_ERR, "writing this head's slot failed: %s", strerror(-rc));
+		if (qd_sm_write_result(&d->sm, ok, deadline_now_ms()) & QD_ACT_PROMOTE) {
+			th_log(LOG_NOTICE, "primary, epoch %" PRIu64 ": starting services",
+			       d->sm.epoch);
+			/* The agents the hooks run read the published state
+			 * (zpool force=fenced): publish before they start. */
+			publish(d, deadline_now_ms());
+			hooks_queue(d->hooks, true, d->sm.epoch);
+		}
+	}
+	if (out.actions & QD_ACT_POISON)
+		poison_peer(d);
+	if (out.actions & QD_ACT_FENCE)
+		fence_peer(d);
+	if (d->qdev) {
+		rc = qdevice_poll(d->qdev, out.vote);
+		if (rc < 0)
+			th_log(LOG_WARNING, "votequorum poll failed: %s", strerror(-rc));
+	}
+	publish(d, deadline_now_ms());
+}
+
+static int setup(struct daemon *d, char *why, size_t len)
+{
+	uint8_t rec[QD_RECORD_SIZE];
+	struct qd_slot own, *ownp = NULL;
+	struct qd_sm_config smc;
+	uint64_t incarnation;
+	bool direct;
+	int rc;
+
+	rc = qdisk_open(d->cfg.disk, true, &d->disk, &direct, why, len);
+	if (rc < 0)
+		return rc;
+	if (!direct)
+		th_log(LOG_WARNING, "%s refuses O_DIRECT: using synchronous I/O", d->cfg.disk);
+	rc = qdisk_read(d->disk, 0, qdisk_device_sector(d->disk) > 512 ? 4096 : 512, rec,
+			deadline_in_ms(d->cfg.timeout_ms));
+	if (rc < 0) {
+		snprintf(why, len, "cannot read the quorum disk header: %s", strerror(-rc));
+		return rc;
+	}
+	rc = qd_header_decode(rec, sizeof(rec), &d->hdr, why, len);
+	if (rc < 0)
+		return rc;
+	if (strcmp(d->hdr.cluster, d->cfg.cluster) != 0) {
+		snprintf(why, len, "the quorum disk belongs to cluster '%s', not '%s'",
+			 d->hdr.cluster, d->cfg.cluster);
+		return -EXDEV;
+	}
+	/* Both heads must judge staleness the same way. */
+	if (d->hdr.interval_ms != d->cfg.interval_ms || d->hdr.timeout_ms != d->cfg.timeout_ms) {
+		snprintf(why, len, "timing mismatch: the disk says interval %u ms, timeout %u ms; "
+			 "this configuration says %u ms, %u ms", d->hdr.interval_ms,
+			 d->hdr.timeout_ms, d->cfg.interval_ms, d->cfg.timeout_ms);
+		return -EINVAL;
+	}
+	rc = read_record(d, QD_KIND_SLOT, d->cfg.node_id, rec);
+	if (rc == 0 && qd_slot_decode(rec, sizeof(rec), d->hdr.uuid, d->cfg.node_id, &own, why,
+				      len) == 0)
+		ownp = &own;
+	if (getentropy(&incarnation, sizeof(incarnation)) < 0) {
+		snprintf(why, len, "no randomness for the incarnation: %s", strerror(errno));
+		return -errno;
+	}
+	smc = (struct qd_sm_config){ .my_id = d->cfg.node_id, .interval_ms = d->cfg.interval_ms,
+				     .timeout_ms = d->cfg.timeout_ms,
+				     .fence_retry_ms = d->cfg.fence_retry_ms,
+				     .watchdog_ms = d->cfg.watchdog_ms };
+	qd_sm_init(&d->sm, &smc, ownp, incarnation, deadline_now_ms());
+
+	if (d->cfg.fence_method) {
+		struct fence_ipmi_config fc = { .host = d->cfg.fence_host,
+						.username = d->cfg.fence_user,
+						.password_file = d->cfg.fence_password_file,
+						.cipher_suite = d->cfg.fence_cipher };
+
+		rc = fence_ipmi_new(&fc, &d->fence, why, len);
+		if (rc < 0)
+			return rc;
+	}
+	if (mkdir(d->cfg.state_dir, 0755) < 0 && errno != EEXIST) {
+		snprintf(why, len, "cannot create %s: %s", d->cfg.state_dir, strerror(errno));
+		return -errno;
+	}
+	rc = hooks_start(&d->cfg, &d->hooks);
+	if (rc < 0) {
+		snprintf(why, len, "cannot start the hook thread: %s", strerror(-rc));
+		return rc;
+	}
+	if (d->cfg.mode == QC_MODE_CLUSTER) {
+		rc = qdevice_open(d->cfg.device_name, &d->qdev);
+		if (rc < 0) {
+			snprintf(why, len, "cannot register with votequorum as device '%s': %s "
+				 "(is corosync running, with a quorum device configured?)",
+				 d->cfg.device_name, strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static void shutdown_cleanly(struct daemon *d)
+{
+	struct qd_tick_out out;
+	uint8_t rec[QD_RECORD_SIZE];
+
+	qd_sm_shutdown(&d->sm, &out);
+	th_log(LOG_NOTICE, "%s", out.reason);
+	/* Services stop before the slot says so: the peer may take over the
+	 * moment it reads RELEASED. */
+	if (out.actions & QD_ACT_DEMOTE) {
+		hooks_queue(d->hooks, false, d->sm.epoch);
+		if (!hooks_drain(d->hooks, d->cfg.hook_timeout_ms)) {
+			th_log(LOG_CRIT, "demote hooks did not finish: NOT releasing primary "
+			       "(the peer will fence this head)");
+			return;
+		}
+	}
+	if (d->qdev)
+		qdevice_poll(d->qdev, false);
+	qd_slot_encode(&out.slot, d->hdr.uuid, rec);
+	if (write_record(d, QD_KIND_SLOT, d->cfg.node_id, rec) < 0)
+		th_log(LOG_ERR, "could not write the final slot: the peer will fence this head");
+	publish(d, deadline_now_ms());
+}
+
+static int cmd_status(const char *config)
+{
+	struct qc_config cfg;
+	char why[256], path[512], buf[512];
+	ssize_t n;
+	int fd;
+
+	if (qc_load(config, &cfg, why, sizeof(why)) < 0) {
+		fprintf(stderr, "twinhead-quorumd: %s\n", why);
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/state", cfg.state_dir);
+	qc_free(&cfg);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "twinhead-quorumd: not running here (no %s)\n", path);
+		return 3;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0) {
+		fprintf(stderr, "twinhead-quorumd: cannot read %s\n", path);
+		return 1;
+	}
+	buf[n] = '\0';
+	fputs(buf, stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *config = DEFAULT_CONFIG;
+	struct daemon d;
+	struct sigaction sa;
+	char why[512];
+	int64_t next;
+	int opt;
+	bool status = argc > 1 && strcmp(argv[1], "status") == 0;
+	bool check = argc > 1 && strcmp(argv[1], "check") == 0;
+
+	if (status || check) {
+		argv++;
+		argc--;
+	}
+	while ((opt = getopt(argc, argv, "c:")) != -1) {
+		if (opt != 'c') {
+			fprintf(stderr, "usage: twinhead-quorumd [status|check] [-c CONFIG]\n");
+			return 2;
+		}
+		config = optarg;
+	}
+	if (status)
+		return cmd_status(config);
+	if (check) {
+		struct qc_config cfg;
+		char msg[512];
+
+		if (qc_load(config, &cfg, msg, sizeof(msg)) < 0) {
+			fprintf(stderr, "twinhead-quorumd: %s: %s\n", config, msg);
+			return 1;
+		}
+		printf("%s: node %u of cluster %s, %s mode, %u promote and %u demote hooks\n",
+		       config, cfg.node_id, cfg.cluster,
+		       cfg.mode == QC_MODE_CLUSTER ? "cluster" : "standalone", cfg.n_promote,
+		       cfg.n_demote);
+		qc_free(&cfg);
+		return 0;
+	}
+
+	memset(&d, 0, sizeof(d));
+	if (qc_load(config, &d.cfg, why, sizeof(why)) < 0) {
+		fprintf(stderr, "twinhead-quorumd: %s: %s\n", config, why);
+		return 1;
+	}
+	{
+		static char ident[64];
+
+		snprintf(ident, sizeof(ident), "twinhead-quorumd(node%u)", d.cfg.node_id);
+		th_log_init(ident, NULL);
+	}
+	if (setup(&d, why, sizeof(why)) < 0) {
+		th_log(LOG_ERR, "%s", why);
+		return 1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	th_log(LOG_NOTICE, "node %u on %s (cluster %s, interval %u ms, timeout %u ms, %s mode)",
+	       d.cfg.node_id, d.cfg.disk, d.cfg.cluster, d.cfg.interval_ms, d.cfg.timeout_ms,
+	       d.cfg.mode == QC_MODE_CLUSTER ? "cluster" : "standalone");
+
+	next = deadline_now_ms();
+	while (!stop_requested) {
+		tick(&d);
+		/* A fixed schedule, not "interval after the last tick": the peer
+		 * judges this head by the rhythm of its writes. */
+		next += d.cfg.interval_ms;
+		if (next < deadline_now_ms())
+			next = deadline_now_ms();
+		while (!stop_requested && deadline_now_ms() < next)
+			deadline_sleep_ms(deadline_in_ms(next - deadline_now_ms()), 50);
+	}
+	shutdown_cleanly(&d);
+	hooks_stop(d.hooks);
+	qdevice_close(d.qdev);
+	if (d.fence)
+		fence_destroy(d.fence);
+	qdisk_close(d.disk);
+	qc_free(&d.cfg);
+	th_log_fini();
+	return 0;
+}

@@ -1,0 +1,108 @@
+/* quorumd.conf: a whole file is checked before anything runs. */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <string.h>
+
+#include "../check_tap.h"
+#include "qconfig.h"
+
+static char why[256];
+
+#define GOOD \
+	"cluster = stor-ha\n" \
+	"node_id = 2   # the second head\n" \
+	"disk = /dev/disk/by-id/wwn-0x5000\n" \
+	"fence = ipmi\n" \
+	"fence_host = 10.0.0.12:623\n" \
+	"fence_user = admin\n" \
+	"fence_password_file = /etc/twinhead/bmc.pass\n"
+
+START_TEST(good_file_with_defaults)
+{
+	struct qc_config c;
+
+	ck_assert_int_eq(qc_parse(GOOD, &c, why, sizeof(why)), 0);
+	ck_assert_str_eq(c.cluster, "stor-ha");
+	ck_assert_uint_eq(c.node_id, 2);
+	ck_assert_uint_eq(c.interval_ms, 500);
+	ck_assert_uint_eq(c.timeout_ms, 2000);
+	ck_assert_uint_eq(c.fence_cipher, 3);
+	ck_assert_int_eq(c.mode, QC_MODE_STANDALONE);
+	qc_free(&c);
+}
+END_TEST
+
+START_TEST(hooks_split_into_env_and_argv)
+{
+	struct qc_config c;
+
+	ck_assert_int_eq(qc_parse(GOOD "promote = OCF_ROOT=/usr/lib/ocf OCF_RESKEY_pool=tank "
+				  "/usr/lib/ocf/resource.d/twinhead/zpool start\n"
+				  "demote = /usr/local/sbin/stop-all\n",
+				  &c, why, sizeof(why)), 0);
+	ck_assert_uint_eq(c.n_promote, 1);
+	ck_assert_str_eq(c.promote[0].env[0], "OCF_ROOT=/usr/lib/ocf");
+	ck_assert_str_eq(c.promote[0].env[1], "OCF_RESKEY_pool=tank");
+	ck_assert_ptr_null(c.promote[0].env[2]);
+	ck_assert_str_eq(c.promote[0].argv[0], "/usr/lib/ocf/resource.d/twinhead/zpool");
+	ck_assert_str_eq(c.promote[0].argv[1], "start");
+	ck_assert_str_eq(c.demote[0].argv[0], "/usr/local/sbin/stop-all");
+	qc_free(&c);
+}
+END_TEST
+
+static void refused(const char *text, const char *needle)
+{
+	struct qc_config c;
+
+	why[0] = '\0';
+	ck_assert_int_eq(qc_parse(text, &c, why, sizeof(why)), -EINVAL);
+	ck_assert_msg(strstr(why, needle), "why: '%s', wanted '%s'", why, needle);
+	qc_free(&c);
+}
+
+START_TEST(bad_files_are_refused_with_a_reason)
+{
+	refused(GOOD "node_id = 3\n", "line 8: node_id = 3: use 1 or 2");
+	refused(GOOD "colour = blue\n", "line 8: unknown key 'colour'");
+	refused(GOOD "interval_ms = fast\n", "interval_ms = fast");
+	refused(GOOD "fence_cipher = 0\n", "0 has no authentication");
+	refused(GOOD "mode = both\n", "use standalone or cluster");
+	refused(GOOD "promote = stop-all\n", "must be an absolute path");
+	refused(GOOD "promote = A=1\n", "hook has no program");
+	refused(GOOD "this line has no equals\n", "line 8: expected key = value");
+	refused(GOOD "cluster =\n", "cluster has no value");
+	refused(GOOD "timeout_ms = 1000\n", "at least 3 intervals");
+	refused(GOOD "fence_timeout_ms = 1500\n", "must not exceed timeout_ms");
+	refused("node_id = 1\ndisk = /d\n", "cluster, node_id and disk are required");
+	refused("cluster = c\nnode_id = 1\ndisk = /d\n", "no way to take over a dead peer");
+	refused("cluster = c\nnode_id = 1\ndisk = /d\nfence = ipmi\n", "needs fence_host");
+	refused("cluster = c\nnode_id = 1\ndisk = d\nwatchdog_ms = 5000\n",
+		"disk must be an absolute path");
+}
+END_TEST
+
+START_TEST(watchdog_alone_is_a_way_to_take_over)
+{
+	struct qc_config c;
+
+	ck_assert_int_eq(qc_parse("cluster = c\nnode_id = 1\ndisk = /d\nwatchdog_ms = 5000\n",
+				  &c, why, sizeof(why)), 0);
+	qc_free(&c);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("qconfig");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_test(tc, good_file_with_defaults);
+	tcase_add_test(tc, hooks_split_into_env_and_argv);
+	tcase_add_test(tc, bad_files_are_refused_with_a_reason);
+	tcase_add_test(tc, watchdog_alone_is_a_way_to_take_over);
+	suite_add_tcase(s, tc);
+	return check_tap_run(s);
+}
