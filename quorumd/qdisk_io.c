@@ -19,7 +19,7 @@ struct qdisk {
 	int fd;
 	uint64_t size;
 	uint32_t dev_sector;
-	uint8_t *buf;          /* QD_ALIGN-aligned, 4096 bytes: one sector */
+	uint8_t *buf;          /* QD_ALIGN-aligned, two sectors of up to 4096 bytes */
 
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -147,7 +147,7 @@ int qdisk_open(const char *path, bool writable, struct qdisk **out, bool *direct
 		rc = -ENOSPC;
 		goto fail;
 	}
-	if (posix_memalign((void **)&d->buf, QD_ALIGN, QD_ALIGN) != 0) {
+	if (posix_memalign((void **)&d->buf, QD_ALIGN, 2 * QD_ALIGN) != 0) {
 		rc = -ENOMEM;
 		goto fail;
 	}
@@ -220,6 +220,24 @@ int qdisk_read(struct qdisk *d, uint64_t off, uint32_t sector_size,
 	rc = io_run(d, false, off, sector_size, dl);
 	if (rc == 0)
 		memcpy(rec, d->buf, QD_RECORD_SIZE);
+	return rc;
+}
+
+int qdisk_read_pair(struct qdisk *d, uint64_t off, uint32_t sector_size,
+		    uint8_t first[QD_RECORD_SIZE], uint8_t second[QD_RECORD_SIZE],
+		    struct deadline dl)
+{
+	int rc = check_geometry(d, off, sector_size);
+
+	if (rc == 0)
+		rc = check_geometry(d, off + sector_size, sector_size);
+	if (rc < 0)
+		return rc;
+	rc = io_run(d, false, off, 2 * (size_t)sector_size, dl);
+	if (rc == 0) {
+		memcpy(first, d->buf, QD_RECORD_SIZE);
+		memcpy(second, d->buf + sector_size, QD_RECORD_SIZE);
+	}
 	return rc;
 }
 

@@ -35,6 +35,12 @@ uint32_t qdisk_device_sector(const struct qdisk *d);
 int qdisk_read(struct qdisk *d, uint64_t off, uint32_t sector_size,
 	       uint8_t rec[QD_RECORD_SIZE], struct deadline dl);
 
+/* Reads two consecutive records (sectors off and off + sector_size) in
+ * one I/O: the peer's slot and this head's mailbox. */
+int qdisk_read_pair(struct qdisk *d, uint64_t off, uint32_t sector_size,
+		    uint8_t first[QD_RECORD_SIZE], uint8_t second[QD_RECORD_SIZE],
+		    struct deadline dl);
+
 /* Writes rec as a whole sector (zero-padded) at off, then reads it back:
  * -EIO when what comes back differs (a lost or torn write). */
 int qdisk_write(struct qdisk *d, uint64_t off, uint32_t sector_size,

@@ -167,19 +167,20 @@ static void fence_peer(struct daemon *d)
 
 static void tick(struct daemon *d)
 {
-	uint8_t rec[QD_RECORD_SIZE];
+	uint8_t rec[QD_RECORD_SIZE], mbox[QD_RECORD_SIZE];
 	struct qd_tick_in in = { .now_ms = deadline_now_ms() };
 	struct qd_tick_out out;
 	char why[256];
 	int rc;
 
-	rc = read_record(d, QD_KIND_SLOT, d->sm.peer_id, rec);
+	/* The peer's slot and this head's mailbox are neighbours: one read. */
+	rc = qdisk_read_pair(d->disk, qd_offset(d->hdr.sector_size, QD_KIND_SLOT, d->sm.peer_id),
+			     d->hdr.sector_size, rec, mbox, io_deadline(d));
 	in.peer_rc = rc < 0 ? rc : qd_slot_decode(rec, sizeof(rec), d->hdr.uuid, d->sm.peer_id,
 						   &in.peer, why, sizeof(why));
 	if (in.peer_rc < 0 && in.peer_rc != -ENODATA)
 		th_log(LOG_WARNING, "peer slot: %s", rc < 0 ? strerror(-rc) : why);
-	rc = read_record(d, QD_KIND_MAILBOX, d->cfg.node_id, rec);
-	in.mailbox_rc = rc < 0 ? rc : qd_mailbox_decode(rec, sizeof(rec), d->hdr.uuid,
+	in.mailbox_rc = rc < 0 ? rc : qd_mailbox_decode(mbox, sizeof(mbox), d->hdr.uuid,
 							 d->cfg.node_id, &in.mailbox, why,
 							 sizeof(why));
 

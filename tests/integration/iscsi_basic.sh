@@ -27,6 +27,11 @@ rc=$?
 tap_is "start on a" $rc 0 || tap_diag "$(agent_reason)"
 itgt a monitor portals=$A:3260
 tap_is "monitor depth 0" $? 0
+tap_unlike "  asked tgtd over its socket, no tgtadm fallback" "$(cat "$AGENT_ERR")" "asked tgtadm instead"
+out=$(lab_exec a strace -f -qq -e trace=clone,clone3,fork,vfork -o /dev/stdout \
+	env -i "OCF_RESKEY_iqn=$IQN" "OCF_RESKEY_luns=1:$d1 2:$d2" OCF_RESKEY_allowed_initiators=ALL \
+	/usr/lib/ocf/resource.d/twinhead/iscsitarget monitor 2>/dev/null)
+tap_is "  forking no process" "$(grep -cE 'clone|fork' <<<"$out")" 0
 AGENT_ENV=(OCF_CHECK_LEVEL=10 OCF_RESKEY_CRM_meta_interval=60000)
 itgt a monitor portals=$A:3260
 tap_is "monitor depth 10 (an iSCSI login on the portal)" $? 0 || tap_diag "$(agent_reason)"

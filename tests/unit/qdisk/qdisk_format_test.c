@@ -272,9 +272,11 @@ START_TEST(layout_fits_one_mebibyte)
 {
 	ck_assert_uint_eq(qd_offset(512, QD_KIND_HEADER, 0), 0);
 	ck_assert_uint_eq(qd_offset(512, QD_KIND_SLOT, 1), 512);
-	ck_assert_uint_eq(qd_offset(4096, QD_KIND_SLOT, 2), 8192);
-	ck_assert_uint_eq(qd_offset(4096, QD_KIND_MAILBOX, 1), 12288);
-	ck_assert_uint_eq(qd_offset(4096, QD_KIND_MAILBOX, 2), 16384);
+	ck_assert_uint_eq(qd_offset(4096, QD_KIND_SLOT, 2), 12288);
+	/* Each head's mailbox directly follows its peer's slot: one read. */
+	ck_assert_uint_eq(qd_offset(4096, QD_KIND_MAILBOX, 2), qd_offset(4096, QD_KIND_SLOT, 1) + 4096);
+	ck_assert_uint_eq(qd_offset(4096, QD_KIND_MAILBOX, 1), qd_offset(4096, QD_KIND_SLOT, 2) + 4096);
+	ck_assert_uint_eq(qd_offset(512, QD_KIND_MAILBOX, 1), 2048);
 	ck_assert_uint_le(qd_layout_bytes(4096), QD_MIN_DISK_BYTES);
 }
 END_TEST
