@@ -98,7 +98,8 @@ static void handle_mailbox(struct qd_sm *sm, const struct qd_tick_in *in, struct
 	    (sm->state == QD_STATE_PRIMARY || sm->state == QD_STATE_CANDIDATE) &&
 	    m->epoch >= sm->epoch)
 		step_down(sm, out, QD_STATE_SECONDARY, "poison pill: the peer is fencing this head");
-	else if (m->request == QD_REQ_RELEASE && sm->state == QD_STATE_PRIMARY)
+	else if (m->request == QD_REQ_RELEASE && sm->state == QD_STATE_PRIMARY &&
+		 m->epoch == sm->epoch)
 		step_down(sm, out, QD_STATE_RELEASED, "release requested: handing primary over");
 }
 

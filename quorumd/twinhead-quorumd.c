@@ -267,6 +267,15 @@ static int setup(struct daemon *d, char *why, size_t len)
 				     .fence_retry_ms = d->cfg.fence_retry_ms,
 				     .watchdog_ms = d->cfg.watchdog_ms };
 	qd_sm_init(&d->sm, &smc, ownp, incarnation, deadline_now_ms());
+	/* Requests already in the mailbox were for an earlier incarnation. */
+	rc = read_record(d, QD_KIND_MAILBOX, d->cfg.node_id, rec);
+	{
+		struct qd_mailbox m;
+
+		if (rc == 0 && qd_mailbox_decode(rec, sizeof(rec), d->hdr.uuid, d->cfg.node_id, &m,
+						 why, len) == 0)
+			d->sm.mailbox_done_id = m.request_id;
+	}
 
 	if (d->cfg.fence_method) {
 		struct fence_ipmi_config fc = { .host = d->cfg.fence_host,

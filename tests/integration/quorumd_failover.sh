@@ -38,4 +38,13 @@ if qd_wait_role a primary 15; then tap_ok "after b shuts down cleanly a takes ov
 tap_is "  without fencing b" "$(qd_power_offs b)" 0
 tap_like "  b's services were stopped first" "$(qd_events b)" "secondary $"
 tap_like "  b's slot says released" "$("$QDISK" dump "$QD_SHARED/qd.img" --json)" '"node":2,"state":"released"'
+
+# Planned switchover through the mailbox: a releases, b takes over.
+qd_start b
+qd_wait_role b secondary 15
+out=$("$QDISK" release "$QD_SHARED/qd.img" --node 1 2>&1)
+tap_is "twinhead-qdisk release is accepted for the primary" $? 0
+if qd_wait_role b primary 15; then tap_ok "b takes over after a's release"; else tap_not_ok "b takes over after a's release"; fi
+tap_is "  a is secondary" "$(qd_role a)" secondary
+tap_is "  nobody was fenced for it" "$(qd_power_offs a)$(qd_power_offs b)" 10
 tap_done

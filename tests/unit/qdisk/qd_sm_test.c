@@ -324,7 +324,7 @@ START_TEST(release_request_moves_primary_and_the_old_one_stays_secondary)
 
 	start_both(&s);
 	s.mbox[1] = (struct qd_mailbox){ .to_node = 1, .from_node = 0, .request = QD_REQ_RELEASE,
-					 .request_id = ++s.next_request };
+					 .request_id = ++s.next_request, .epoch = s.slot[1].epoch };
 	s.mbox_written[1] = true;
 	run(&s, 4 * INTERVAL);
 	ck_assert(!s.h[1].acting);
@@ -334,6 +334,21 @@ START_TEST(release_request_moves_primary_and_the_old_one_stays_secondary)
 	/* No failback: head 1 is secondary and stays so. */
 	ck_assert(s.h[2].acting);
 	ck_assert_uint_eq(s.slot[1].state, QD_STATE_SECONDARY);
+}
+END_TEST
+
+START_TEST(a_release_for_an_older_epoch_is_ignored)
+{
+	struct sim s;
+
+	start_both(&s);
+	s.mbox[1] = (struct qd_mailbox){ .to_node = 1, .from_node = 0, .request = QD_REQ_RELEASE,
+					 .request_id = ++s.next_request,
+					 .epoch = s.slot[1].epoch - 1 };
+	s.mbox_written[1] = true;
+	run(&s, 4 * INTERVAL);
+	ck_assert(s.h[1].acting);
+	ck_assert(!s.h[2].acting);
 }
 END_TEST
 
@@ -491,6 +506,7 @@ int main(void)
 	tcase_add_test(tc, unreadable_disk_on_the_secondary_changes_nothing);
 	tcase_add_test(tc, poison_pill_stops_a_primary);
 	tcase_add_test(tc, release_request_moves_primary_and_the_old_one_stays_secondary);
+	tcase_add_test(tc, a_release_for_an_older_epoch_is_ignored);
 	tcase_add_test(tc, fenced_head_rejoins_as_secondary);
 	tcase_add_test(tc, watchdog_mode_takes_over_after_the_bound_without_a_fence);
 	tcase_add_test(tc, fence_proof_is_discarded_when_the_peer_writes_again);
