@@ -19,6 +19,8 @@ static const struct {
 	[TOOL_CRM_ATTRIBUTE] = { "crm_attribute", "TWINHEAD_TOOL_CRM_ATTRIBUTE",
 				 TOOL_CRM_ATTRIBUTE_PATH },
 	[TOOL_CTLD] = { "ctld", "TWINHEAD_TOOL_CTLD", TOOL_CTLD_PATH },
+	[TOOL_ATTRD_UPDATER] = { "attrd_updater", "TWINHEAD_TOOL_ATTRD_UPDATER",
+				 TOOL_ATTRD_UPDATER_PATH },
 };
 
 const char *tool_name(enum tool t)

@@ -9,7 +9,8 @@
  * state machine (qd_sm.c) decide, write this head's slot (read back), run
  * what it asked for (fence the peer, start or stop services through the
  * hooks, cast or withhold the quorum vote), and publish the state for the
- * agents (docs/quorumd-state.md). SIGTERM or SIGINT: release cleanly. */
+ * agents (docs/quorumd-state.md) and, in cluster mode, as Pacemaker node
+ * attributes. SIGTERM or SIGINT: release cleanly. */
 #include "config.h"
 
 #include <errno.h>
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "deadline.h"
+#include "exec.h"
 #include "fence.h"
 #include "hooks.h"
 #include "log.h"
@@ -32,8 +34,10 @@
 #include "qdevice.h"
 #include "qdisk_format.h"
 #include "qdisk_io.h"
+#include "tools.h"
 
 #define DEFAULT_CONFIG "/etc/twinhead/quorumd.conf"
+#define ATTR_RETRY_MS 10000 /* a failed attribute update is tried again after */
 
 static volatile sig_atomic_t stop_requested;
 
@@ -53,6 +57,12 @@ struct daemon {
 	struct qdevice *qdev;
 	uint64_t poison_id;
 	const char *published_role;
+	/* Node attributes: what was last sent to Pacemaker, and whether that
+	 * failed (then it is sent again at attr_retry_ms). */
+	const char *attr_role;
+	uint64_t attr_epoch;
+	bool attr_failed;
+	int64_t attr_retry_ms;
 };
 
 static int64_t wall_s(void)
@@ -123,6 +133,49 @@ static void publish(struct daemon *d, int64_t now)
 		th_log(LOG_NOTICE, "role %s, epoch %" PRIu64 ", peer %s", d->published_role,
 		       d->sm.epoch, peer_of(&d->sm, now));
 	}
+}
+
+static bool set_attr(const char *name, const char *value, struct deadline dl)
+{
+	const char *argv[] = { tool_path(TOOL_ATTRD_UPDATER, NULL), "-n", name, "-U", value, NULL };
+	struct exec_cmd cmd = { .argv = argv, .deadline = dl };
+	struct exec_result res;
+	int rc = exec_run(&cmd, &res);
+	bool ok = exec_succeeded(rc, &res);
+
+	if (!ok)
+		th_log(LOG_WARNING, "node attribute %s=%s not set (%s): %.200s; retrying in %d s",
+		       name, value,
+		       rc == -ETIMEDOUT ? "timed out" : rc < 0 ? strerror(-rc) : "non-zero exit",
+		       res.err && res.err[0] ? res.err : res.out ? res.out : "",
+		       ATTR_RETRY_MS / 1000);
+	exec_result_free(&res);
+	return ok;
+}
+
+/* Cluster mode: the role and epoch as Pacemaker node attributes
+ * (crm_mon -A), sent on change only. Both calls share a quarter of the
+ * timeout, like one disk operation, so a hung attrd cannot age the lease. */
+static void publish_attrs(struct daemon *d)
+{
+	const char *role = role_of(&d->sm);
+	int64_t now = deadline_now_ms();
+	struct deadline dl;
+	char epoch[24];
+
+	if (d->cfg.mode != QC_MODE_CLUSTER)
+		return;
+	if (d->attr_role && strcmp(d->attr_role, role) == 0 && d->attr_epoch == d->sm.epoch &&
+	    (!d->attr_failed || now < d->attr_retry_ms))
+		return;
+	d->attr_role = role;
+	d->attr_epoch = d->sm.epoch;
+	d->attr_retry_ms = now + ATTR_RETRY_MS;
+	dl = deadline_in_ms(d->cfg.timeout_ms / 4);
+	snprintf(epoch, sizeof(epoch), "%" PRIu64, d->sm.epoch);
+	/* The epoch first, then the role that goes with it. */
+	d->attr_failed = !(set_attr("twinhead-quorumd-epoch", epoch, dl) &&
+			   set_attr("twinhead-quorumd-role", role, dl));
 }
 
 static void poison_peer(struct daemon *d)
@@ -217,6 +270,7 @@ static void tick(struct daemon *d)
 			th_log(LOG_WARNING, "votequorum poll failed: %s", strerror(-rc));
 	}
 	publish(d, deadline_now_ms());
+	publish_attrs(d);
 }
 
 static int setup(struct daemon *d, char *why, size_t len)
@@ -331,6 +385,7 @@ static void shutdown_cleanly(struct daemon *d)
 	if (write_record(d, QD_KIND_SLOT, d->cfg.node_id, rec) < 0)
 		th_log(LOG_ERR, "could not write the final slot: the peer will fence this head");
 	publish(d, deadline_now_ms());
+	publish_attrs(d);
 }
 
 static int cmd_status(const char *config)
