@@ -404,45 +404,57 @@ static int lun_cmp(const void *x, const void *y)
 	return a->number < b->number ? -1 : a->number > b->number;
 }
 
-static int lun_path_cmp(const void *x, const void *y)
+static uint64_t path_hash(const char *p)
 {
-	const struct iscsi_lun *const *a = x, *const *b = y;
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
 
-	return strcmp((*a)->path, (*b)->path);
+	for (; *p; p++) {
+		h ^= (unsigned char)*p;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
 }
 
-/* Duplicates by sorting, not by comparing every pair: a target may have
- * hundreds of LUNs, and monitor parses them on every call. */
+/* Duplicates without comparing every pair (a target may have hundreds of
+ * LUNs, and monitor parses them on every call): numbers by sorting (a
+ * no-op for the usual ascending list), paths through a hash table. */
 static int luns_unique(struct iscsi_lun *l, size_t n, char *why, size_t whylen)
 {
-	const struct iscsi_lun **by_path;
-	int rc = 0;
+	size_t slots = 16, mask;
+	const struct iscsi_lun **table;
+	bool sorted = true;
 
-	qsort(l, n, sizeof(*l), lun_cmp);
+	for (size_t i = 1; i < n; i++)
+		sorted &= l[i - 1].number < l[i].number;
+	if (!sorted)
+		qsort(l, n, sizeof(*l), lun_cmp);
 	for (size_t i = 1; i < n; i++)
 		if (l[i].number == l[i - 1].number) {
 			snprintf(why, whylen, "LUN %u is listed twice", l[i].number);
 			return -EINVAL;
 		}
-	by_path = malloc(n * sizeof(*by_path));
-	if (!by_path) {
+	while (slots < 2 * n)
+		slots *= 2;
+	mask = slots - 1;
+	table = calloc(slots, sizeof(*table));
+	if (!table) {
 		snprintf(why, whylen, "out of memory");
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++)
-		by_path[i] = &l[i];
-	qsort(by_path, n, sizeof(*by_path), lun_path_cmp);
-	for (size_t i = 1; i < n && !rc; i++)
-		if (strcmp(by_path[i]->path, by_path[i - 1]->path) == 0) {
-			snprintf(why, whylen, "%s backs both LUN %u and LUN %u: one file, one LUN",
-				 by_path[i]->path, by_path[i - 1]->number < by_path[i]->number ?
-				 by_path[i - 1]->number : by_path[i]->number,
-				 by_path[i - 1]->number < by_path[i]->number ? by_path[i]->number :
-				 by_path[i - 1]->number);
-			rc = -EINVAL;
-		}
-	free(by_path);
-	return rc;
+	for (size_t i = 0; i < n; i++) {
+		size_t h = (size_t)path_hash(l[i].path) & mask;
+
+		for (; table[h]; h = (h + 1) & mask)
+			if (strcmp(table[h]->path, l[i].path) == 0) {
+				snprintf(why, whylen, "%s backs both LUN %u and LUN %u: one file, one LUN",
+					 l[i].path, table[h]->number, l[i].number);
+				free(table);
+				return -EINVAL;
+			}
+		table[h] = &l[i];
+	}
+	free(table);
+	return 0;
 }
 
 int iscsi_luns_parse(const char *s, struct iscsi_lun **out, size_t *n, char *why,

@@ -62,29 +62,29 @@ static size_t indent_of(const char *l)
 /* The value after exactly indent spaces, key, and ": " (an empty value keeps
  * the space, as tgt prints "Backing store flags: "). NULL if the line is not
  * that. */
-static const char *value_of_n(const char *l, size_t indent, const char *key, size_t k)
+/* The value after a line's fixed prefix (indentation, key, ": "), or NULL.
+ * An empty value keeps the space, as tgt prints "Backing store flags: ".
+ * strncmp stops at the line's NUL: a short line is never overrun. */
+static const char *value_of_n(const char *l, const char *prefix, size_t n)
 {
-	static const char spaces[] = "                ";
-
-	/* strncmp stops at the line's NUL: a short line is never overrun. */
-	if (indent >= sizeof(spaces) || strncmp(l, spaces, indent) != 0 || l[indent] == ' ' ||
-	    strncmp(l + indent, key, k) != 0 || l[indent + k] != ':' || l[indent + k + 1] != ' ')
-		return NULL;
-	return l + indent + k + 2;
+	return strncmp(l, prefix, n) == 0 ? l + n : NULL;
 }
 
-/* key is a string literal: its length is known at compile time. */
-#define value_of(l, indent, key) value_of_n((l), (indent), (key), sizeof(key) - 1)
+/* Indentation levels, as tgt prints them (four spaces each). */
+#define IND1 "    "
+#define IND2 "        "
+#define IND3 "            "
+/* prefix is IND<n> "Key": a literal, so its length is known when compiled. */
+#define value_of(l, prefix) value_of_n((l), prefix ": ", sizeof(prefix ": ") - 1)
 
-static int take_value_n(struct cursor *c, size_t indent, const char *key, size_t k,
-			const char **out)
+static int take_value_n(struct cursor *c, const char *prefix, size_t k, const char **out)
 {
 	const char *l = peek(c);
-	const char *v = l ? value_of_n(l, indent, key, k) : NULL;
+	const char *v = l ? value_of_n(l, prefix, k) : NULL;
 	char what[64];
 
 	if (!v) {
-		snprintf(what, sizeof(what), "expected '%s: '", key);
+		snprintf(what, sizeof(what), "expected '%.*s'", (int)k, prefix + strspn(prefix, " "));
 		return bad(c, what);
 	}
 	*out = v;
@@ -121,11 +121,11 @@ static int parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
-static int take_u64_n(struct cursor *c, size_t indent, const char *key, size_t k, uint64_t max,
+static int take_u64_n(struct cursor *c, const char *prefix, size_t k, uint64_t max,
 		      uint64_t *out)
 {
 	const char *v = NULL;
-	int rc = take_value_n(c, indent, key, k, &v);
+	int rc = take_value_n(c, prefix, k, &v);
 
 	if (rc)
 		return rc;
@@ -136,10 +136,10 @@ static int take_u64_n(struct cursor *c, size_t indent, const char *key, size_t k
 	return 0;
 }
 
-static int take_bool_n(struct cursor *c, size_t indent, const char *key, size_t k, bool *out)
+static int take_bool_n(struct cursor *c, const char *prefix, size_t k, bool *out)
 {
 	const char *v = NULL;
-	int rc = take_value_n(c, indent, key, k, &v);
+	int rc = take_value_n(c, prefix, k, &v);
 
 	if (rc)
 		return rc;
@@ -154,10 +154,9 @@ static int take_bool_n(struct cursor *c, size_t indent, const char *key, size_t 
 	return 0;
 }
 
-static int take_word_n(struct cursor *c, size_t indent, const char *key, size_t k,
-		       const char **out)
+static int take_word_n(struct cursor *c, const char *prefix, size_t k, const char **out)
 {
-	int rc = take_value_n(c, indent, key, k, out);
+	int rc = take_value_n(c, prefix, k, out);
 
 	if (rc)
 		return rc;
@@ -168,12 +167,12 @@ static int take_word_n(struct cursor *c, size_t indent, const char *key, size_t 
 	return 0;
 }
 
-/* The key arguments below are string literals. */
-#define take_value(c, indent, key, out) take_value_n((c), (indent), (key), sizeof(key) - 1, (out))
-#define take_u64(c, indent, key, max, out) \
-	take_u64_n((c), (indent), (key), sizeof(key) - 1, (max), (out))
-#define take_bool(c, indent, key, out) take_bool_n((c), (indent), (key), sizeof(key) - 1, (out))
-#define take_word(c, indent, key, out) take_word_n((c), (indent), (key), sizeof(key) - 1, (out))
+/* prefix is IND<n> "Key", a string literal. */
+#define PFX(prefix) prefix ": ", sizeof(prefix ": ") - 1
+#define take_value(c, prefix, out) take_value_n((c), PFX(prefix), (out))
+#define take_u64(c, prefix, max, out) take_u64_n((c), PFX(prefix), (max), (out))
+#define take_bool(c, prefix, out) take_bool_n((c), PFX(prefix), (out))
+#define take_word(c, prefix, out) take_word_n((c), PFX(prefix), (out))
 
 static void *grow(void *p, size_t n, size_t *cap, size_t size)
 {
@@ -195,11 +194,11 @@ static int parse_lun(struct cursor *c, struct tgt_show_lun *l)
 	bool ignore;
 	int rc;
 
-	if ((rc = take_u64(c, 8, "LUN", UINT64_MAX, &l->number)) ||
-	    (rc = take_value(c, 12, "Type", &l->type)) ||
-	    (rc = take_value(c, 12, "SCSI ID", &l->scsi_id)) ||
-	    (rc = take_value(c, 12, "SCSI SN", &l->scsi_sn)) ||
-	    (rc = take_value(c, 12, "Size", &v)))
+	if ((rc = take_u64(c, IND2 "LUN", UINT64_MAX, &l->number)) ||
+	    (rc = take_value(c, IND3 "Type", &l->type)) ||
+	    (rc = take_value(c, IND3 "SCSI ID", &l->scsi_id)) ||
+	    (rc = take_value(c, IND3 "SCSI SN", &l->scsi_sn)) ||
+	    (rc = take_value(c, IND3 "Size", &v)))
 		return rc;
 	/* "Size: 67 MB, Block size: 512" */
 	sep = strstr(v, ", Block size: ");
@@ -209,15 +208,15 @@ static int parse_lun(struct cursor *c, struct tgt_show_lun *l)
 		return bad(c, "expected 'Size: SIZE, Block size: N'");
 	}
 	l->block_size = (unsigned)bs;
-	if ((rc = take_bool(c, 12, "Online", &l->online)) ||
-	    (rc = take_bool(c, 12, "Removable media", &ignore)) ||
-	    (rc = take_bool(c, 12, "Prevent removal", &ignore)) ||
-	    (rc = take_bool(c, 12, "Readonly", &l->readonly)) ||
-	    (rc = take_bool(c, 12, "SWP", &ignore)) ||
-	    (rc = take_bool(c, 12, "Thin-provisioning", &ignore)) ||
-	    (rc = take_word(c, 12, "Backing store type", &l->bs_type)) ||
-	    (rc = take_value(c, 12, "Backing store path", &l->path)) ||
-	    (rc = take_value(c, 12, "Backing store flags", &v)))
+	if ((rc = take_bool(c, IND3 "Online", &l->online)) ||
+	    (rc = take_bool(c, IND3 "Removable media", &ignore)) ||
+	    (rc = take_bool(c, IND3 "Prevent removal", &ignore)) ||
+	    (rc = take_bool(c, IND3 "Readonly", &l->readonly)) ||
+	    (rc = take_bool(c, IND3 "SWP", &ignore)) ||
+	    (rc = take_bool(c, IND3 "Thin-provisioning", &ignore)) ||
+	    (rc = take_word(c, IND3 "Backing store type", &l->bs_type)) ||
+	    (rc = take_value(c, IND3 "Backing store path", &l->path)) ||
+	    (rc = take_value(c, IND3 "Backing store flags", &v)))
 		return rc;
 	if (!*l->type || !*l->path) {
 		c->i -= 12;
@@ -261,19 +260,19 @@ static int parse_target(struct cursor *c, struct tgt_show_target *t)
 	c->i++;
 
 	if ((rc = take_header(c, 4, "System information:")) ||
-	    (rc = take_word(c, 8, "Driver", &t->driver)) ||
-	    (rc = take_word(c, 8, "State", &t->state)))
+	    (rc = take_word(c, IND2 "Driver", &t->driver)) ||
+	    (rc = take_word(c, IND2 "State", &t->state)))
 		return rc;
-	if (peek(c) && value_of(peek(c), 8, "Nop interval")) {
-		if ((rc = take_u64(c, 8, "Nop interval", UINT32_MAX, &n)) ||
-		    (rc = take_u64(c, 8, "Nop count", UINT32_MAX, &n)))
+	if (peek(c) && value_of(peek(c), IND2 "Nop interval")) {
+		if ((rc = take_u64(c, IND2 "Nop interval", UINT32_MAX, &n)) ||
+		    (rc = take_u64(c, IND2 "Nop count", UINT32_MAX, &n)))
 			return rc;
 	}
 
 	if ((rc = take_header(c, 4, "I_T nexus information:")))
 		return rc;
-	while (peek(c) && value_of(peek(c), 8, "I_T nexus")) {
-		if ((rc = take_u64(c, 8, "I_T nexus", UINT64_MAX, &n)))
+	while (peek(c) && value_of(peek(c), IND2 "I_T nexus")) {
+		if ((rc = take_u64(c, IND2 "I_T nexus", UINT64_MAX, &n)))
 			return rc;
 		t->n_nexus++;
 		while (peek(c) && indent_of(peek(c)) >= 12) {
@@ -286,7 +285,7 @@ static int parse_target(struct cursor *c, struct tgt_show_target *t)
 	if ((rc = take_header(c, 4, "LUN information:")))
 		return rc;
 	cap = 0;
-	while (peek(c) && value_of(peek(c), 8, "LUN")) {
+	while (peek(c) && value_of(peek(c), IND2 "LUN")) {
 		t->luns = grow(t->luns, t->n_luns, &cap, sizeof(*t->luns));
 		if (!t->luns)
 			return -ENOMEM;

@@ -405,7 +405,7 @@ static int itgt_check(struct ocf_ctx *ctx)
 /* ---- one action against a backend ---- */
 
 struct itgt {
-	struct iscsi_target t;
+	struct iscsi_target *t;  /* the checked configuration (static) */
 	const struct iscsi_backend *be;
 	struct iscsi_op op;
 	struct lock lock;
@@ -431,20 +431,16 @@ static int itgt_open(struct ocf_ctx *ctx, struct itgt *it)
 				"neither tgtadm (%s) nor ctladm (%s) is installed: install tgt "
 				"(apt-get install tgt) or use FreeBSD's ctld",
 				tool_path(TOOL_TGTADM, ctx->envp), tool_path(TOOL_CTLADM, ctx->envp));
-	if (have_checked) {
-		it->t = checked;
-		have_checked = false;
-		rc = 0;
-	} else {
-		rc = target_load(ctx, &it->t, why, sizeof(why));
-	}
+	it->t = &checked;
+	rc = have_checked ? 0 : target_load(ctx, it->t, why, sizeof(why));
+	have_checked = false;
 	if (rc == 0)
-		rc = it->be->check(&it->t, why, sizeof(why));
+		rc = it->be->check(it->t, why, sizeof(why));
 	if (rc) {
-		iscsi_target_free(&it->t);
+		iscsi_target_free(it->t);
 		return ocf_fail(ctx, OCF_ERR_CONFIGURED, "%s", why);
 	}
-	it->op.t = &it->t;
+	it->op.t = it->t;
 	it->op.deadline = ctx->deadline;
 	it->op.undo_deadline = ctx->deadline;
 	it->op.envp = ctx->envp;
@@ -460,7 +456,8 @@ static void itgt_close(struct itgt *it)
 {
 	lock_release(&it->lock);
 	iscsi_secret_wipe(it->secret, sizeof(it->secret));
-	iscsi_target_free(&it->t);
+	if (it->t)
+		iscsi_target_free(it->t);
 }
 
 /* The daemon's tool must be there; a probe on a node without it is "not
@@ -500,7 +497,7 @@ static int itgt_secret(struct ocf_ctx *ctx, struct itgt *it)
 	char why[ISCSI_WHY_MAX];
 	int rc;
 
-	if (!it->t.user[0])
+	if (!it->t->user[0])
 		return OCF_SUCCESS;
 	rc = iscsi_secret_read(ocf_str(ctx, P_SECRET_FILE), it->secret, sizeof(it->secret), why,
 			       sizeof(why));
@@ -535,14 +532,14 @@ static int itgt_start(struct ocf_ctx *ctx)
 	if (rc == 0) {
 		th_log(LOG_INFO, "%s: target %s (tid %u, %zu LUNs) is up: %u calls, %u objects "
 				 "created, %lld ms",
-		       it.be->name, it.t.iqn, it.t.tid, it.t.n_luns, it.op.stats.calls,
+		       it.be->name, it.t->iqn, it.t->tid, it.t->n_luns, it.op.stats.calls,
 		       it.op.stats.created, (long long)(deadline_now_ms() - t0));
 		rc = OCF_SUCCESS;
 	} else {
 		if (it.op.stats.undone)
 			th_log(LOG_WARNING, "%s: start of %s failed; removed what it had created "
 					    "(%u objects)",
-			       it.be->name, it.t.iqn, it.op.stats.removed);
+			       it.be->name, it.t->iqn, it.op.stats.removed);
 		rc = ocf_fail(ctx, OCF_ERR_GENERIC, "%s",
 			      it.op.why[0] ? it.op.why : strerror(-rc));
 	}
@@ -570,7 +567,7 @@ static int itgt_stop(struct ocf_ctx *ctx)
 	rc = it.be->stop(&it.op);
 	if (rc == 0) {
 		th_log(LOG_INFO, "%s: target %s is gone: %u calls, %u objects removed, %lld ms",
-		       it.be->name, it.t.iqn, it.op.stats.calls, it.op.stats.removed,
+		       it.be->name, it.t->iqn, it.op.stats.calls, it.op.stats.removed,
 		       (long long)(deadline_now_ms() - t0));
 		rc = OCF_SUCCESS;
 	} else {
@@ -653,7 +650,7 @@ static int itgt_monitor(struct ocf_ctx *ctx)
 	} else if (rc < 0) {
 		rc = ocf_fail(ctx, OCF_ERR_GENERIC, "%s", it.op.why[0] ? it.op.why : strerror(-rc));
 	} else {
-		rc = ctx->check_level >= 10 ? itgt_login_check(ctx, &it.t) : OCF_SUCCESS;
+		rc = ctx->check_level >= 10 ? itgt_login_check(ctx, it.t) : OCF_SUCCESS;
 	}
 out:
 	itgt_close(&it);

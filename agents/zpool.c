@@ -56,9 +56,12 @@ enum {
 
 #define MAX_SEARCH_DIRS 16
 
-/* A transient pool state is read again after these pauses (doubling). */
+/* A transient pool state is read again after these pauses (doubling), for
+ * at most RECHECK_WINDOW_MS: the transitions resource-agents #2213 logged
+ * lasted 78 ms at most, and a state that lasts seconds is not transient. */
 #define RECHECK_FIRST_MS 100
 #define RECHECK_MAX_MS 1000
+#define RECHECK_WINDOW_MS 5000
 
 /* A busy export is retried after these pauses (doubling). */
 #define BUSY_FIRST_MS 250
@@ -394,11 +397,13 @@ static bool health_transient(enum zpool_health h)
  * would pass"). Returns OCF_SUCCESS, OCF_DEGRADED, OCF_NOT_RUNNING, or an
  * error with the reason set. A transient state (OFFLINE while the root
  * vdev reopens, an unreadable answer: resource-agents #2206/#2213) is read
- * again, pausing 0.1 s, 0.2 s, ... until d, before it counts. */
+ * again, pausing 0.1 s, 0.2 s, ... for up to 5 s (and never past d),
+ * before it counts. */
 static int zp_health(struct zp *z, struct deadline d, const char *what)
 {
 	struct ocf_ctx *ctx = z->ctx;
 	int64_t pause = RECHECK_FIRST_MS, t0 = deadline_now_ms();
+	struct deadline window = deadline_cap_ms(d, RECHECK_WINDOW_MS);
 	struct zp_query r;
 	unsigned reads = 0;
 	char seen[64] = "";
@@ -460,13 +465,13 @@ static int zp_health(struct zp *z, struct deadline d, const char *what)
 			break;
 		}
 		/* Transient: read again if there is time for a pause and a read. */
-		if (deadline_left_ms(d) < pause + 200)
+		if (deadline_left_ms(window) < pause + 200)
 			return ocf_fail(ctx, OCF_ERR_GENERIC,
 					"pool %s stayed %s for %lld ms (%u reads): %s",
 					z->pool, r.q == Q_UNCLEAR ? "unreadable" : r.row.health_word,
 					(long long)(deadline_now_ms() - t0), reads,
 					r.q == Q_UNCLEAR ? r.said : "see `zpool status` for why");
-		deadline_sleep_ms(d, pause);
+		deadline_sleep_ms(window, pause);
 		pause = pause * 2 > RECHECK_MAX_MS ? RECHECK_MAX_MS : pause * 2;
 	}
 }
@@ -608,8 +613,8 @@ static int zp_write_probe(struct zp *z, int level0)
 		}
 	}
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return ocf_fail(ctx, OCF_ERR_GENERIC, "depth-20 write probe: write probe %s failed: %s",
-				file, WIFEXITED(st) ? strerror(WEXITSTATUS(st)) : "killed");
+		return ocf_fail(ctx, OCF_ERR_GENERIC, "depth-20 write probe of %s failed: %s", file,
+				WIFEXITED(st) ? strerror(WEXITSTATUS(st)) : "killed");
 	return level0;
 }
 
@@ -1043,7 +1048,7 @@ static int zp_import_failed(struct zp *z, const struct zp_import *im, bool force
 	}
 }
 
-static int zp_lock(struct zp *z, struct lock *l, const char *what)
+static int zp_lock(struct zp *z, struct lock *l)
 {
 	char path[PATH_MAX + 300];
 	int rc;
@@ -1060,7 +1065,8 @@ static int zp_lock(struct zp *z, struct lock *l, const char *what)
 	return OCF_SUCCESS;
 }
 
-/* start returns once monitor (depth 0) would pass. */
+/* start returns once monitor (depth 0) would pass; a degraded pool is a
+ * success. OCF_NOT_RUNNING is left to the caller to explain. */
 static int zp_start_verdict(struct zp *z)
 {
 	struct ocf_ctx *ctx = z->ctx;
@@ -1073,9 +1079,6 @@ static int zp_start_verdict(struct zp *z)
 		ctx->reason[0] = '\0';
 		return OCF_SUCCESS;
 	}
-	if (rc == OCF_NOT_RUNNING)
-		return ocf_fail(ctx, OCF_ERR_GENERIC, "pool %s is not imported after start",
-				z->pool);
 	return rc;
 }
 
@@ -1094,7 +1097,11 @@ static int zp_start_locked(struct zp *z)
 	switch (r.q) {
 	case Q_IMPORTED:
 		th_log(LOG_INFO, "start: pool %s is already imported on this node", z->pool);
-		return zp_start_verdict(z);
+		rc = zp_start_verdict(z);
+		if (rc == OCF_NOT_RUNNING)
+			return ocf_fail(ctx, OCF_ERR_GENERIC,
+					"pool %s was exported while start checked it", z->pool);
+		return rc;
 	case Q_ABSENT:
 		break;
 	case Q_HUNG:
@@ -1157,22 +1164,20 @@ static int zp_start_locked(struct zp *z)
 	}
 	if (!im.ok)
 		return zp_import_failed(z, &im, forced);
-
-	/* Believe the import only when zpool list shows the pool. */
-	zp_query(z, ctx->deadline, &r);
-	if (r.q == Q_ABSENT)
-		return ocf_fail(ctx, OCF_ERR_GENERIC,
-				"zpool import %s reported success, but the pool is not "
-				"imported%s%s", z->pool, im.said[0] ? ": " : "", im.said);
-	if (r.q == Q_IMPORTED)
-		th_log(LOG_INFO, "start: imported %s%s (guid %" PRIu64 ")", z->pool,
-		       forced ? " with -f" : "", r.row.guid);
-	if (unmount_after && r.q == Q_IMPORTED) {
+	th_log(LOG_INFO, "start: zpool import %s%s succeeded", forced ? "-f " : "", z->pool);
+	if (unmount_after) {
 		rc = zp_unmount_all(z, ctx->deadline);
 		if (rc != OCF_SUCCESS)
 			return rc;
 	}
-	return zp_start_verdict(z);
+	/* Believe the import only when zpool list shows the pool (zfs-fuse
+	 * exits 0 on some errors without importing). */
+	rc = zp_start_verdict(z);
+	if (rc == OCF_NOT_RUNNING)
+		return ocf_fail(ctx, OCF_ERR_GENERIC,
+				"zpool import %s reported success, but the pool is not "
+				"imported%s%s", z->pool, im.said[0] ? ": " : "", im.said);
+	return rc;
 }
 
 static int zp_start(struct ocf_ctx *ctx)
@@ -1182,7 +1187,7 @@ static int zp_start(struct ocf_ctx *ctx)
 	int rc;
 
 	zp_init(ctx, &z);
-	rc = zp_lock(&z, &l, "start");
+	rc = zp_lock(&z, &l);
 	if (rc != OCF_SUCCESS)
 		return rc;
 	rc = zp_start_locked(&z);
@@ -1284,8 +1289,8 @@ static int zp_stop_locked(struct zp *z)
 			if (!ocf_bool(ctx, P_EXPORT_FORCE))
 				return ocf_fail(ctx, OCF_ERR_GENERIC,
 						"pool %s is still busy after %ld retries: %s%s%s%s; "
-						"stop that, or set export_force=true (Pacemaker will "
-						"now fence this node to free the pool)", z->pool, retries,
+						"stop that, or set export_force=true (a failed stop "
+						"makes Pacemaker fence this node)", z->pool, retries,
 						path[0] ? path : "a dataset", path[0] ? " is in use" : "",
 						n > 0 ? ", held by " : "", n > 0 ? desc : "");
 			if (n > 0)
@@ -1343,7 +1348,7 @@ static int zp_stop(struct ocf_ctx *ctx)
 	int rc;
 
 	zp_init(ctx, &z);
-	rc = zp_lock(&z, &l, "stop");
+	rc = zp_lock(&z, &l);
 	if (rc != OCF_SUCCESS)
 		return rc;
 	rc = zp_stop_locked(&z);
@@ -1407,8 +1412,8 @@ static const struct ocf_agent zpool_agent = {
 		"fences the node.\n\n"
 		"monitor: depth 0 runs one `zpool list`: ONLINE is running, DEGRADED is "
 		"running but degraded (190), FAULTED, UNAVAIL and SUSPENDED are errors, a "
-		"pool not imported is not running; any other state is read again within the "
-		"timeout before it counts. Depth 10 reads `zpool status` (suspended I/O, "
+		"pool not imported is not running; any other state is read again for up to 5 s "
+		"before it counts. Depth 10 reads `zpool status` (suspended I/O, "
 		"error counters, data errors); depth 20 also writes, syncs and reads back a "
 		"file in probe_dataset.\n\n"
 		"Every zpool and zfs call has a deadline inside the action's timeout: a hung "

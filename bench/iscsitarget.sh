@@ -125,17 +125,15 @@ for n in ${SIZES:-1 16 256}; do
 		{ echo "targets left after the $n-LUN round" >&2; exit 1; }
 done
 
-# Monitor with 256 LUNs: both stacks configured at once, as in a cluster.
+# Monitor with 256 LUNs: each stack alone in tgtd (the listing both read
+# then holds one target of 256 LUNs); tgtadm show and /bin/true measured
+# against the same listing, interleaved with iscsitarget's monitor.
 read -ra TE <<<"$(th_env 256)"
 $LAB exec a "${BASE[@]}" "${TE[@]}" $TH start >/dev/null 2>&1 ||
 	{ echo "iscsitarget start with 256 LUNs failed" >&2; exit 1; }
-$LAB exec a /bin/bash "$(ra_script 256 start)" ||
-	{ echo "resource-agents start with 256 LUNs failed" >&2; exit 1; }
-ra_mon=$(ra_script 256 monitor)
 $LAB exec a "${BASE[@]}" "${TE[@]}" $TH monitor ||
 	{ echo "iscsitarget monitor did not report running" >&2; exit 1; }
-$LAB exec a /bin/bash "$ra_mon" || { echo "resource-agents monitor failed" >&2; exit 1; }
-per_call() { # N CMD... -> one "wall cpu" line per call
+per_call() { # N CMD... -> "wall cpu", the mean of N calls
 	local n=$1
 	shift
 	$LAB exec a "$RUNLOOP" "$n" "$@"
@@ -146,10 +144,22 @@ for ((r = 0; r < 10; r++)); do
 	mapfile -t -O "${#mon_show[@]}" mon_show < <(per_call $((MON_CALLS / 10)) /usr/sbin/tgtadm --op show --mode target)
 	mapfile -t -O "${#mon_true[@]}" mon_true < <(per_call $((MON_CALLS / 10)) /bin/true)
 done
+F[th monitor 256]=$(forks "${BASE[@]}" "${TE[@]}" $TH monitor)
+F[show monitor 256]=$(forks /usr/sbin/tgtadm --op show --mode target)
+F[true monitor 256]=0
+$LAB exec a "${BASE[@]}" "${TE[@]}" $TH stop >/dev/null 2>&1
+
+$LAB exec a /bin/bash "$(ra_script 256 start)" ||
+	{ echo "resource-agents start with 256 LUNs failed" >&2; exit 1; }
+ra_mon=$(ra_script 256 monitor)
+$LAB exec a /bin/bash "$ra_mon" || { echo "resource-agents monitor failed" >&2; exit 1; }
 for ((r = 0; r < ROUNDS; r++)); do
 	read -r w c < <(measure /bin/bash "$ra_mon")
 	W[ra monitor 256]+="$w "; C[ra monitor 256]+="$c "
 done
+F[ra monitor 256]=$(forks /bin/bash "$ra_mon")
+$LAB exec a /bin/bash "$(ra_script 256 stop)"
+
 col() { printf '%s\n' "${@:2}" | awk -v k="$1" '{print $k}'; }
 W[th monitor 256]=$(col 1 "${mon_th[@]}" | tr '\n' ' ')
 C[th monitor 256]=$(col 2 "${mon_th[@]}" | tr '\n' ' ')
@@ -157,12 +167,6 @@ W[show monitor 256]=$(col 1 "${mon_show[@]}" | tr '\n' ' ')
 C[show monitor 256]=$(col 2 "${mon_show[@]}" | tr '\n' ' ')
 W[true monitor 256]=$(col 1 "${mon_true[@]}" | tr '\n' ' ')
 C[true monitor 256]=$(col 2 "${mon_true[@]}" | tr '\n' ' ')
-F[th monitor 256]=$(forks "${BASE[@]}" "${TE[@]}" $TH monitor)
-F[ra monitor 256]=$(forks /bin/bash "$ra_mon")
-F[show monitor 256]=$(forks /usr/sbin/tgtadm --op show --mode target)
-F[true monitor 256]=0
-$LAB exec a "${BASE[@]}" "${TE[@]}" $TH stop >/dev/null 2>&1
-$LAB exec a /bin/bash "$(ra_script 256 stop)"
 
 ms() { tr ' ' '\n' <<<"$1" | grep . | median | awk '{printf "%.2f", $1 / 1000}'; }
 printf '%-8s %5s | %12s %10s %6s | %12s %10s %6s | %9s %8s\n' action LUNs \
@@ -185,4 +189,4 @@ printf 'monitor / tgtadm show: %.2f wall, %.2f cpu (target: at most 1.2)\n' \
 	"$(awk -v a="$tw" -v b="$sw" 'BEGIN{print a / b}')" "$(awk -v a="$tc" -v b="$sc" 'BEGIN{print a / b}')"
 [[ -n ${W[th start 256]:-} ]] && printf 'start with 256 LUNs: %s s (target: at most 2 s)\n' \
 	"$(awk -v a="$(ms "${W[th start 256]}")" 'BEGIN{printf "%.2f", a / 1000}')"
-echo "(medians: $ROUNDS rounds for start/stop and resource-agents' monitor, $MON_CALLS interleaved calls for monitor; $(nproc) cores, $(uname -r), tgt $(tgtadm --version))"
+echo "(medians: of $ROUNDS rounds for start, stop and resource-agents' monitor; of 10 interleaved blocks of $((MON_CALLS / 10)) calls for monitor, tgtadm show and /bin/true; $(nproc) cores, $(uname -r), tgt $(tgtadm --version))"

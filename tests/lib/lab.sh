@@ -112,7 +112,7 @@ agent_run() {
 		OCF_RESOURCE_INSTANCE="${OCF_INSTANCE:-test}"
 		OCF_RESOURCE_TYPE="$agent"
 		OCF_RESOURCE_PROVIDER=twinhead
-		CRM_meta_timeout="${CRM_TIMEOUT:-20000}"
+		OCF_RESKEY_CRM_meta_timeout="${CRM_TIMEOUT:-20000}"
 	)
 	for kv in "$@"; do
 		key=${kv%%=*}
