@@ -204,7 +204,8 @@ static const struct ocf_param params[P_COUNT] = {
 			    "without blanks, commas, quotes or backslashes. The secret never "
 			    "appears in logs; on tgt it is passed to one short-lived tgtadm call "
 			    "(tgtadm takes it only in argv), which ends before start returns. A "
-			    "changed secret takes effect at the next start of a stopped target.",
+			    "changed secret takes effect when the account is created again: after "
+			    "every target that uses the account stopped.",
 		.validate = valid_abs_path,
 	},
 	[P_VENDOR_ID] = {
