@@ -125,7 +125,7 @@ tap_like "agent_run: OCF_RESKEY with spaces" "$out" $'(^|\n)OCF_RESKEY_msg=hello
 tap_like "agent_run: second parameter" "$out" $'(^|\n)OCF_RESKEY_ip=10.213.0.100\n'
 tap_like "agent_run: OCF_ROOT" "$out" $'(^|\n)OCF_ROOT=/usr/lib/ocf\n'
 tap_like "agent_run: OCF_RESOURCE_INSTANCE" "$out" $'(^|\n)OCF_RESOURCE_INSTANCE=test\n'
-tap_like "agent_run: CRM_meta_timeout" "$out" $'(^|\n)CRM_meta_timeout=20000\n'
+tap_like "agent_run: OCF_RESKEY_CRM_meta_timeout, as Pacemaker passes it" "$out" $'(^|\n)OCF_RESKEY_CRM_meta_timeout=20000\n'
 tap_like "agent_run: AGENT_ENV" "$out" $'(^|\n)CRM_meta_interval=10000\n(.*\n)?OCF_CHECK_LEVEL=10\n'
 tap_check "agent_run: the host's environment does not leak in" sh -c "! grep -q TH_SELFTEST_LEAK '$AGENT_OUT'"
 agent_run a dummyagent monitor
