@@ -109,6 +109,18 @@ static void sock_setup(struct daemon *d, int fd)
 	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl)) < 0 ||
 	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt)) < 0)
 		ctlemu_logf(&d->e, "ctl_ha_sock_setup: setsockopt: %s", strerror(errno));
+	/* EMULATOR'S OWN, not ctl_ha.c: keepalive only runs while nothing is
+	 * in flight; with unacknowledged data Linux would retransmit for
+	 * minutes (tcp_retries2), and whether a message happened to be in
+	 * flight when a cable was pulled would decide the test. Bound the
+	 * data case by the same idle + intvl * cnt seconds. */
+	{
+		unsigned user_timeout = (unsigned)(idle + intvl * cnt) * 1000;
+
+		if (setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout,
+			       sizeof(user_timeout)) < 0)
+			ctlemu_logf(&d->e, "TCP_USER_TIMEOUT: %s", strerror(errno));
+	}
 }
 
 static void peer_sockaddr(const struct daemon *d, struct sockaddr_in *sa)
