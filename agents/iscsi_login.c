@@ -141,24 +141,6 @@ const char *iscsi_login_status_name(uint8_t cls, uint8_t detail, char buf[16])
 	return buf;
 }
 
-static int wait_fd(int fd, short events, struct deadline d)
-{
-	struct pollfd p = { .fd = fd, .events = events };
-
-	for (;;) {
-		int64_t left = deadline_left_ms(d);
-		int rc;
-
-		if (left == 0)
-			return -ETIMEDOUT;
-		rc = poll(&p, 1, left > 60000 ? 60000 : (int)left);
-		if (rc > 0)
-			return 0;
-		if (rc < 0 && errno != EINTR)
-			return -errno;
-	}
-}
-
 int iscsi_login_probe(const struct netaddr *addr, unsigned port,
 		      const struct iscsi_login_req *req, struct deadline d,
 		      struct iscsi_login_rsp *rsp)
@@ -200,7 +182,7 @@ int iscsi_login_probe(const struct netaddr *addr, unsigned port,
 			rc = -errno;
 			goto out;
 		}
-		if ((rc = wait_fd(fd, POLLOUT, d)))
+		if ((rc = deadline_poll_fd(fd, POLLOUT, d)))
 			goto out;
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
 			err = errno;
@@ -220,7 +202,7 @@ int iscsi_login_probe(const struct netaddr *addr, unsigned port,
 			rc = -errno;
 			goto out;
 		}
-		if ((rc = wait_fd(fd, POLLOUT, d)))
+		if ((rc = deadline_poll_fd(fd, POLLOUT, d)))
 			goto out;
 	}
 	while (got < sizeof(bhs)) {
@@ -238,7 +220,7 @@ int iscsi_login_probe(const struct netaddr *addr, unsigned port,
 			rc = -errno;
 			goto out;
 		}
-		if ((rc = wait_fd(fd, POLLIN, d)))
+		if ((rc = deadline_poll_fd(fd, POLLIN, d)))
 			goto out;
 	}
 	rc = iscsi_login_decode(bhs, req, rsp);

@@ -47,24 +47,6 @@ long tgt_ipc_check_header(const uint8_t hdr[8], size_t max_len)
 	return (long)(len - 8);
 }
 
-static int wait_for(int fd, short events, struct deadline d)
-{
-	struct pollfd p = { .fd = fd, .events = events };
-
-	for (;;) {
-		int64_t left = deadline_left_ms(d);
-		int rc;
-
-		if (left == 0)
-			return -ETIMEDOUT;
-		rc = poll(&p, 1, left > 60000 ? 60000 : (int)left);
-		if (rc > 0)
-			return 0;
-		if (rc < 0 && errno != EINTR)
-			return -errno;
-	}
-}
-
 /* Reads exactly n bytes, or fails. */
 static int read_all(int fd, uint8_t *buf, size_t n, struct deadline d)
 {
@@ -84,7 +66,7 @@ static int read_all(int fd, uint8_t *buf, size_t n, struct deadline d)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return -errno;
-		if ((rc = wait_for(fd, POLLIN, d)))
+		if ((rc = deadline_poll_fd(fd, POLLIN, d)))
 			return rc;
 	}
 	return 0;
@@ -126,7 +108,7 @@ int tgt_ipc_show(unsigned port, struct deadline d, char **out, size_t *len)
 			rc = errno == EPIPE || errno == ECONNRESET ? -ENOTCONN : -errno;
 			goto out;
 		}
-		if ((rc = wait_for(fd, POLLOUT, d)))
+		if ((rc = deadline_poll_fd(fd, POLLOUT, d)))
 			goto out;
 	}
 	if ((rc = read_all(fd, hdr, sizeof(hdr), d)))

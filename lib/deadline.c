@@ -3,6 +3,7 @@
 #include "deadline.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <time.h>
 
 int64_t deadline_now_ms(void)
@@ -60,4 +61,22 @@ int deadline_sleep_ms(struct deadline d, int64_t ms)
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
 	return deadline_expired(d) ? -ETIMEDOUT : 0;
+}
+
+int deadline_poll_fd(int fd, short events, struct deadline d)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	for (;;) {
+		int64_t left = deadline_left_ms(d);
+		int rc;
+
+		if (left == 0)
+			return -ETIMEDOUT;
+		rc = poll(&p, 1, left > 60000 ? 60000 : (int)left);
+		if (rc > 0)
+			return 0;
+		if (rc < 0 && errno != EINTR)
+			return -errno;
+	}
 }

@@ -31,4 +31,9 @@ struct deadline deadline_cap_ms(struct deadline d, int64_t ms);
  * has passed on return, else 0. */
 int deadline_sleep_ms(struct deadline d, int64_t ms);
 
+/* Waits until fd is ready for events (POLLIN, POLLOUT) or d passes.
+ * Returns 0 when ready (or on POLLERR/POLLHUP: the next read or write
+ * reports it), -ETIMEDOUT at the deadline, or -errno. */
+int deadline_poll_fd(int fd, short events, struct deadline d);
+
 #endif
