@@ -2,6 +2,7 @@
  * See quorumd_state.h and docs/quorumd-state.md. */
 #include "config.h"
 #include "quorumd_state.h"
+#include "decimal.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -66,28 +67,6 @@ static int qs_fail(char *why, size_t whylen, int rc, unsigned line, const char *
 	return rc;
 }
 
-/* Plain decimal: digits only, no sign, no leading zero (except "0"), no
- * overflow. */
-static int qs_u64(const char *s, size_t n, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (n == 0 || n > 20 || (n > 1 && s[0] == '0'))
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		unsigned d;
-
-		if (s[i] < '0' || s[i] > '9')
-			return -EINVAL;
-		d = (unsigned)(s[i] - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return -EINVAL;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}
-
 /* Index of the word s[0..n) in names, or -1. */
 static int qs_word(const char *s, size_t n, const char *const *names, size_t count)
 {
@@ -110,7 +89,7 @@ static int qs_find_version(const char *buf, size_t len, uint64_t *v)
 		size_t n = nl ? (size_t)(nl - ln) : len - pos;
 
 		if (n > klen && memcmp(ln, key, klen) == 0)
-			return qs_u64(ln + klen, n - klen, v);
+			return decimal_u64(ln + klen, n - klen, v);
 		pos += n + 1;
 	}
 	return -ENOENT;
@@ -173,7 +152,7 @@ int quorumd_state_parse(const char *buf, size_t len, struct quorumd_state *out,
 		switch ((enum qs_key)key) {
 		case K_VERSION:
 			/* Checked above whatever its position: only 1 gets here. */
-			if (qs_u64(val, vlen, &version) < 0 || version != QUORUMD_STATE_VERSION)
+			if (decimal_u64(val, vlen, &version) < 0 || version != QUORUMD_STATE_VERSION)
 				return qs_fail(why, whylen, -EINVAL, line, "version is not a number");
 			out->version = QUORUMD_STATE_VERSION;
 			break;
@@ -192,12 +171,12 @@ int quorumd_state_parse(const char *buf, size_t len, struct quorumd_state *out,
 			out->peer = (enum quorumd_peer)idx;
 			break;
 		case K_EPOCH:
-			if (qs_u64(val, vlen, &out->epoch) < 0)
+			if (decimal_u64(val, vlen, &out->epoch) < 0)
 				return qs_fail(why, whylen, -EINVAL, line,
 					       "epoch is not a 64-bit decimal number");
 			break;
 		case K_UPDATED:
-			if (qs_u64(val, vlen, &out->updated) < 0 || out->updated == 0)
+			if (decimal_u64(val, vlen, &out->updated) < 0 || out->updated == 0)
 				return qs_fail(why, whylen, -EINVAL, line,
 					       "updated is not a positive number of seconds");
 			break;

@@ -1,6 +1,7 @@
 /* ZFS pool, dataset and guid names. See zpool_name.h. */
 #include "config.h"
 #include "zpool_name.h"
+#include "decimal.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -132,24 +133,11 @@ int zpool_name_check_dataset(const char *name, char *why, size_t whylen)
 
 int zpool_name_parse_guid(const char *s, uint64_t *guid)
 {
-	uint64_t v = 0;
-	size_t n;
+	uint64_t v;
 
-	if (!s)
+	/* A guid is never 0, and never written with a leading zero. */
+	if (!s || decimal_u64(s, strlen(s), &v) < 0 || v == 0)
 		return -EINVAL;
-	n = strlen(s);
-	if (n == 0 || n > 20 || s[0] == '0')
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		unsigned d;
-
-		if (s[i] < '0' || s[i] > '9')
-			return -EINVAL;
-		d = (unsigned)(s[i] - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return -EINVAL;
-		v = v * 10 + d;
-	}
 	*guid = v;
 	return 0;
 }
