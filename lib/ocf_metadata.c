@@ -180,7 +180,10 @@ int ocf_metadata_write(const struct ocf_agent *agent, FILE *out)
 		goto done;
 	rc = -EIO;
 	W(lx.SetIndent(w, 1));
-	W(lx.StartDocument(w, "1.0", "UTF-8", NULL));
+	/* No encoding in the declaration (UTF-8 is XML's default): crmsh parses
+	 * meta-data from a Python str, and lxml refuses a str that declares
+	 * one ("Cannot parse meta-data XML"). */
+	W(lx.StartDocument(w, "1.0", NULL, NULL));
 	W(lx.WriteDTD(w, BAD_CAST "resource-agent", NULL, NULL, BAD_CAST ocf_dtd));
 	W(lx.StartElement(w, BAD_CAST "resource-agent"));
 	W(lx.WriteAttribute(w, BAD_CAST "name", BAD_CAST agent->name));

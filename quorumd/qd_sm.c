@@ -271,10 +271,15 @@ void qd_sm_tick(struct qd_sm *sm, const struct qd_tick_in *in, struct qd_tick_ou
 	out->slot.flags = sm->fence == QD_FENCE_CONFIRMED ? QD_SLOT_F_PEER_FENCED : 0;
 	out->actions |= QD_ACT_WRITE;
 	sm->write_pending = true;
-	out->vote = sm->state == QD_STATE_PRIMARY && sm->acting && lease_fresh(sm, now);
+	out->vote = qd_sm_may_vote(sm, now);
 	out->pet_watchdog = lease_fresh(sm, now) || sm->state == QD_STATE_STARTING;
 	if (out->reason)
 		sm->last_reason = out->reason;
+}
+
+bool qd_sm_may_vote(const struct qd_sm *sm, int64_t now_ms)
+{
+	return sm->state == QD_STATE_PRIMARY && sm->acting && lease_fresh(sm, now_ms);
 }
 
 unsigned qd_sm_write_result(struct qd_sm *sm, bool ok, int64_t now_ms)

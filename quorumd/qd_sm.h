@@ -108,6 +108,10 @@ void qd_sm_tick(struct qd_sm *sm, const struct qd_tick_in *in, struct qd_tick_ou
 /* The write of out.slot was verified (ok) or not. Returns QD_ACT_PROMOTE
  * when this head just became primary on disk and must start its services,
  * else 0. */
+/* Whether the head may cast the quorum device's vote now: primary, acting
+ * on it, lease fresh. The daemon asks again right after a promotion so the
+ * vote is not a whole interval late. */
+bool qd_sm_may_vote(const struct qd_sm *sm, int64_t now_ms);
 unsigned qd_sm_write_result(struct qd_sm *sm, bool ok, int64_t now_ms);
 
 /* The fence asked for finished: confirmed off, or not. */

@@ -25,6 +25,7 @@ struct head {
 	bool vote;
 	int promotes, demotes, fences;
 	int64_t promoted_at;
+	bool voted_at_promotion; /* the vote cast in the promoting tick */
 };
 
 struct sim {
@@ -110,7 +111,11 @@ static void tick(struct sim *s, int i)
 			h->promoted_at = s->now;
 		}
 	}
-	h->vote = out.vote;
+	/* As the daemon polls votequorum: with the vote a promotion in this
+	 * very tick allows. */
+	h->vote = out.vote || qd_sm_may_vote(&h->sm, s->now);
+	if (h->promoted_at == s->now)
+		h->voted_at_promotion = h->vote;
 	check_guarantee_1(s);
 	if (out.actions & QD_ACT_FENCE) {
 		h->fences++;
@@ -191,6 +196,8 @@ START_TEST(primary_power_loss_is_fenced_then_taken_over_in_bound)
 	 * write the claim: the bound guarantee 5 builds on. */
 	ck_assert_int_le(s.h[2].promoted_at - lost, TIMEOUT + 3 * INTERVAL);
 	ck_assert_uint_gt(s.slot[2].epoch, s.slot[1].epoch);
+	/* The quorum device's vote goes with the promotion, not a tick later. */
+	ck_assert(s.h[2].voted_at_promotion);
 }
 END_TEST
 

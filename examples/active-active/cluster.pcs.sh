@@ -1,0 +1,66 @@
+#!/bin/sh
+# Active/active with pcs: the same configuration as cluster.crm.
+#
+#   sh cluster.pcs.sh            edit a copy of the live CIB, then push it
+#   sh cluster.pcs.sh FILE       edit the CIB in FILE only (offline)
+#
+# pcs edits a file and pushes it once: the cluster never sees half of it.
+set -eu
+
+if [ $# -gt 0 ]; then
+	cib=$1
+	push=0
+else
+	cib=$(mktemp /tmp/twinhead-cib.XXXXXX)
+	trap 'rm -f "$cib"' EXIT
+	pcs cluster cib "$cib"
+	push=1
+fi
+p() { pcs -f "$cib" "$@"; }
+
+p property set stonith-enabled=true stonith-action=off stonith-timeout=30s \
+	no-quorum-policy=stop
+p resource defaults update resource-stickiness=100 migration-threshold=3
+p resource op defaults update timeout=30s
+
+for head in heada headb; do
+	case $head in
+	heada) bmc=10.213.0.201 ;;
+	headb) bmc=10.213.0.202 ;;
+	esac
+	p stonith create "fence-$head" fence_ipmilan ip="$bmc" ipport=623 username=admin \
+		password_script="cat /etc/twinhead/bmc-$head.password" \
+		lanplus=1 cipher=3 method=onoff power_wait=0 power_timeout=10 \
+		pcmk_host_list="$head" \
+		op monitor interval=60s timeout=20s
+	p constraint location "fence-$head" avoids "$head"
+done
+
+for pool in tank pond; do
+	case $pool in
+	tank) tid=1 ip=10.213.0.100 home=heada ;;
+	pond) tid=2 ip=10.213.0.101 home=headb ;;
+	esac
+	p resource create "$pool" ocf:twinhead:zpool \
+		pool="$pool" search_dirs=/srv/enclosure/disks force=fenced \
+		op start timeout=60s interval=0 stop timeout=60s interval=0 \
+		monitor interval=10s timeout=30s \
+		monitor interval=67s timeout=30s OCF_CHECK_LEVEL=10 \
+		--group "g-$pool"
+	p resource create "$pool-target" ocf:twinhead:iscsitarget \
+		iqn="iqn.2026-11.org.twinhead:$pool" tid="$tid" \
+		luns="1:/srv/$pool/lun1" portals="$ip:3260" \
+		allowed_initiators=iqn.2026-11.org.twinhead:client \
+		op start timeout=60s interval=0 stop timeout=60s interval=0 \
+		monitor interval=10s timeout=20s \
+		--group "g-$pool"
+	p resource create "$pool-ip" ocf:twinhead:floatip \
+		ip="$ip" cidr_netmask=24 nic=eth0 \
+		op monitor interval=10s timeout=20s \
+		--group "g-$pool"
+	p constraint location "g-$pool" prefers "$home=50"
+done
+
+if [ "$push" = 1 ]; then
+	pcs cluster cib-push "$cib" --config
+fi
