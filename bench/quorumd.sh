@@ -2,7 +2,8 @@
 # twinhead-quorumd in the lab, two heads with simulated BMCs:
 #   - takeover time after the primary loses power, over RUNS power losses
 #     (from the SIGKILL of the head to the survivor's published "primary");
-#   - disk I/O per interval, the daemon's RSS and CPU over a quiet minute.
+#   - disk I/O per interval, the daemon's RSS and CPU over a quiet minute;
+#   - the RSS of a daemon that has fenced (libfreeipmi loaded).
 #   bench/quorumd.sh [RUNS] (as root; default 10). Prints a table; asserts
 #   nothing. Numbers go to docs/quorumd.md.
 set -uo pipefail
@@ -62,6 +63,10 @@ for ((r = 1; r <= RUNS; r++)); do
 	qd_start "$p"
 	qd_wait_role "$p" secondary 15
 done
+# The survivor of the last takeover fenced: it has loaded libfreeipmi.
+if [[ $(qd_role a) == primary ]]; then p=a; else p=b; fi
+printf 'RSS of the primary after its fence (libfreeipmi loaded): %d KiB\n' \
+	"$(awk '/VmRSS/ {print $2}' "/proc/$(daemon_pid "$p")/status")"
 sorted=$(printf '%s\n' "${times[@]}" | sort -n)
 printf 'takeover after power loss, %d runs (ms): %s\n' "$RUNS" "$(tr '\n' ' ' <<<"$sorted")"
 printf '  median %d ms, worst %d ms (target: timeout + fence <= 5000 ms)\n' \

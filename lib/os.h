@@ -103,4 +103,30 @@ struct os_holder {
  * not implemented (FreeBSD: forced unmount works there, see zpool.md). */
 int os_path_holders(const char *const *dirs, size_t ndirs, struct os_holder *out, size_t max);
 
+/* ---- the hardware watchdog (twinhead-quorumd's watchdog mode) ---- */
+
+/* fd: an open watchdog device (Linux /dev/watchdog, FreeBSD /dev/fido).
+ * Sets its timeout to at most *timeout_ms as the device counts (Linux:
+ * whole seconds; FreeBSD: a power of two nanoseconds) and restarts the
+ * countdown; *timeout_ms receives the timeout the device now runs with,
+ * which a driver may have rounded up: the caller checks it. -ENOTTY when
+ * fd is not a watchdog (then nothing was sent to it); -EOPNOTSUPP when it
+ * is one the daemon cannot trust (Linux: a driver without "magic close"
+ * stops counting whenever the device is closed, so a crashed daemon
+ * would never be reset); another -errno when the device refused. On any
+ * error but -ENOTTY the watchdog may be running: os_watchdog_disarm()
+ * before closing fd. */
+int os_watchdog_arm(int fd, uint32_t *timeout_ms);
+
+/* Restarts the countdown of a watchdog os_watchdog_arm() set to timeout_ms
+ * (FreeBSD's pat carries the timeout). */
+int os_watchdog_pet(int fd, uint32_t timeout_ms);
+
+/* Stops the countdown, before fd is closed: Linux's magic close (writes
+ * 'V'; a kernel built with nowayout keeps counting and resets the
+ * machine anyway), FreeBSD's pat with WD_TO_NEVER. A watchdog closed
+ * without this keeps counting: that is what resets a head whose daemon
+ * died. */
+int os_watchdog_disarm(int fd);
+
 #endif

@@ -18,6 +18,7 @@
 #include <sys/sockio.h>
 #include <sys/sysctl.h>
 #include <sys/time.h>
+#include <sys/watchdog.h>
 
 #include <net/if.h>
 #include <net/if_dl.h>
@@ -828,4 +829,56 @@ int os_path_holders(const char *const *dirs, size_t ndirs, struct os_holder *out
 	(void)out;
 	(void)max;
 	return -ENOTSUP;
+}
+
+/* ---- the watchdog (watchdog(4), /dev/fido) ----
+ *
+ * UNVERIFIED: written from watchdog(4) and watchdogd(8) of FreeBSD 13/14,
+ * never compiled or run here (no FreeBSD in CI, no watchdog on the Linux
+ * machine). WDIOCPATPAT takes a u_int there: WD_ACTIVE and the timeout as
+ * the power of two of nanoseconds (30: about 1.07 s); every pat carries
+ * it. FreeBSD 15 changed the argument to an sbintime_t: this needs a port
+ * there. */
+
+/* The largest 2^n ns not above ms, and what that is in ms (rounded up). */
+static u_int wd_encode(uint32_t ms, uint32_t *actual_ms)
+{
+	uint64_t ns = (uint64_t)ms * 1000000;
+	unsigned n = 0;
+
+	while (n < 62 && (UINT64_C(1) << (n + 1)) <= ns)
+		n++;
+	if (actual_ms)
+		*actual_ms = (uint32_t)(((UINT64_C(1) << n) + 999999) / 1000000);
+	return WD_ACTIVE | (n & WD_INTERVAL);
+}
+
+int os_watchdog_arm(int fd, uint32_t *timeout_ms)
+{
+	uint32_t actual;
+	u_int u;
+
+	if (*timeout_ms < 1000)
+		return -EINVAL;
+	u = wd_encode(*timeout_ms, &actual);
+	/* ENOTTY: not a watchdog; EOPNOTSUPP: no watchdog here can do that
+	 * timeout (and all are disabled now). */
+	if (ioctl(fd, WDIOCPATPAT, &u) < 0)
+		return -errno;
+	*timeout_ms = actual;
+	return 0;
+}
+
+int os_watchdog_pet(int fd, uint32_t timeout_ms)
+{
+	u_int u = wd_encode(timeout_ms, NULL);
+
+	return ioctl(fd, WDIOCPATPAT, &u) < 0 ? -errno : 0;
+}
+
+int os_watchdog_disarm(int fd)
+{
+	u_int u = WD_TO_NEVER;
+
+	return ioctl(fd, WDIOCPATPAT, &u) < 0 ? -errno : 0;
 }

@@ -22,6 +22,7 @@
 #include <netinet/if_ether.h>
 #include <netpacket/packet.h>
 #include <linux/fs.h>
+#include <linux/watchdog.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -633,4 +634,58 @@ int os_path_holders(const char *const *dirs, size_t ndirs, struct os_holder *out
 	}
 	closedir(proc);
 	return found > INT32_MAX ? INT32_MAX : (int)found;
+}
+
+/* ---- the watchdog (linux/watchdog.h; Documentation/watchdog/watchdog-api) ---- */
+
+int os_watchdog_arm(int fd, uint32_t *timeout_ms)
+{
+	struct watchdog_info info;
+	int s = (int)(*timeout_ms / 1000), dummy = 0;
+
+	if (s < 1)
+		return -EINVAL;
+	/* Any watchdog answers this; anything else says ENOTTY (or EINVAL). */
+	memset(&info, 0, sizeof(info));
+	if (ioctl(fd, WDIOC_GETSUPPORT, &info) < 0)
+		return errno == EINVAL ? -ENOTTY : -errno;
+	/* The kernel stops a watchdog without WDIOF_MAGICCLOSE on every
+	 * close, so also when a crashed daemon's descriptor is closed. */
+	if (!(info.options & WDIOF_MAGICCLOSE))
+		return -EOPNOTSUPP;
+	if (ioctl(fd, WDIOC_SETTIMEOUT, &s) < 0) {
+		if (errno != EOPNOTSUPP)
+			return -errno;
+		/* A fixed timeout: the caller decides whether it will do. */
+		if (ioctl(fd, WDIOC_GETTIMEOUT, &s) < 0)
+			return -errno;
+	}
+	if (s < 1)
+		return -EOPNOTSUPP;
+	if (ioctl(fd, WDIOC_KEEPALIVE, &dummy) < 0)
+		return -errno;
+	*timeout_ms = (uint32_t)s * 1000;
+	return 0;
+}
+
+int os_watchdog_pet(int fd, uint32_t timeout_ms)
+{
+	int dummy = 0;
+
+	(void)timeout_ms;
+	return ioctl(fd, WDIOC_KEEPALIVE, &dummy) < 0 ? -errno : 0;
+}
+
+int os_watchdog_disarm(int fd)
+{
+	/* The magic close: 'V', then close(). */
+	for (;;) {
+		ssize_t n = write(fd, "V", 1);
+
+		if (n == 1)
+			return 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n < 0 ? -errno : -EIO;
+	}
 }

@@ -16,6 +16,7 @@ int fence_confirm_off(struct fence_dev *dev, struct deadline d, int poll_ms)
 
 	if (!dev || !dev->ops || !dev->ops->power_off || !dev->ops->power_status || poll_ms <= 0)
 		return -EINVAL;
+	dev->error[0] = '\0';
 	if (deadline_expired(d))
 		return -ETIMEDOUT;
 

@@ -30,6 +30,10 @@ struct fence_ops {
 struct fence_dev {
 	const struct fence_ops *ops;
 	char desc[96]; /* for messages: "ipmi 10.213.0.202:623" (never a secret) */
+	/* Why the last call failed, where its -errno alone would mislead
+	 * ("cannot load libfreeipmi.so.17: ..."); "" otherwise. Never a
+	 * secret. fence_confirm_off() clears it first. */
+	char error[256];
 	void *priv;
 };
 
@@ -41,7 +45,12 @@ int fence_confirm_off(struct fence_dev *dev, struct deadline d, int poll_ms);
 
 void fence_destroy(struct fence_dev *dev);
 
-/* ---- IPMI 2.0 lanplus through libfreeipmi ---- */
+/* ---- IPMI 2.0 lanplus through libfreeipmi ----
+ *
+ * libfreeipmi is loaded at the device's first call, not at
+ * fence_ipmi_new(): a daemon that never fences never maps it. When it
+ * cannot be loaded, every call fails at once with -ENOENT and says why in
+ * dev->error; nothing reaches the BMC, so no fence is ever confirmed. */
 
 struct fence_ipmi_config {
 	const char *host;           /* BMC address: "10.0.0.5", "[fd00::5]", with ":port" optional */
@@ -50,6 +59,8 @@ struct fence_ipmi_config {
 	unsigned cipher_suite;      /* 3 by default; 0 is refused (no authentication) */
 	unsigned session_timeout_ms;        /* per session; default 1000 */
 	unsigned retransmission_timeout_ms; /* per packet; default 250 */
+	const char *library;        /* what to dlopen: NULL for libfreeipmi's soname
+				     * found by configure (tests inject others) */
 };
 
 /* Validates cfg, reads the password (never logged, never in argv), and

@@ -12,6 +12,11 @@
  * packet for its command, echo the command byte, carry completion code
  * 0x00, and (for the status) hold a power bit of 0 or 1.
  *
+ * libfreeipmi is not linked: it is dlopen()ed at the first call that needs
+ * it (lib/dl.h). It costs about 2 MB of RSS, which a daemon waiting months
+ * for its first fence would carry for nothing. Its headers still give
+ * every type, so each pointer below has exactly its function's type.
+ *
  * Library code: returns 0 / -errno, never logs. */
 #include "config.h"
 #include "fence_ipmi.h"
@@ -20,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +34,8 @@
 #include <unistd.h>
 
 #include <freeipmi/freeipmi.h>
+
+#include "dl.h"
 
 static void why_set(char *why, size_t whylen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -148,6 +156,55 @@ int fence_ipmi_format_host(const struct fence_ipmi_addr *a, char *buf, size_t le
 
 /* ---- configuration ------------------------------------------------------ */
 
+#define AUTH(x) IPMI_AUTHENTICATION_ALGORITHM_RAKP_##x
+#define INTEG(x) IPMI_INTEGRITY_ALGORITHM_##x
+#define CONF(x) IPMI_CONFIDENTIALITY_ALGORITHM_##x
+
+/* The IPMI 2.0 cipher suites (IPMI v2.0 rev. 1.1, table 22-20, ids 0-19)
+ * and whether libfreeipmi can use them (it has no xRC4). A table and not
+ * libfreeipmi's ipmi_cipher_suite_id_to_algorithms(), so that checking
+ * the configuration at start does not load the library;
+ * fence_ipmi_cipher_test checks every id against libfreeipmi. */
+static const struct {
+	uint8_t auth, integ, conf;
+	bool usable;
+} cipher_suites[] = {
+	[0] = { AUTH(NONE), INTEG(NONE), CONF(NONE), true },
+	[1] = { AUTH(HMAC_SHA1), INTEG(NONE), CONF(NONE), true },
+	[2] = { AUTH(HMAC_SHA1), INTEG(HMAC_SHA1_96), CONF(NONE), true },
+	[3] = { AUTH(HMAC_SHA1), INTEG(HMAC_SHA1_96), CONF(AES_CBC_128), true },
+	[4] = { AUTH(HMAC_SHA1), INTEG(HMAC_SHA1_96), CONF(XRC4_128), false },
+	[5] = { AUTH(HMAC_SHA1), INTEG(HMAC_SHA1_96), CONF(XRC4_40), false },
+	[6] = { AUTH(HMAC_MD5), INTEG(NONE), CONF(NONE), true },
+	[7] = { AUTH(HMAC_MD5), INTEG(HMAC_MD5_128), CONF(NONE), true },
+	[8] = { AUTH(HMAC_MD5), INTEG(HMAC_MD5_128), CONF(AES_CBC_128), true },
+	[9] = { AUTH(HMAC_MD5), INTEG(HMAC_MD5_128), CONF(XRC4_128), false },
+	[10] = { AUTH(HMAC_MD5), INTEG(HMAC_MD5_128), CONF(XRC4_40), false },
+	[11] = { AUTH(HMAC_MD5), INTEG(MD5_128), CONF(NONE), true },
+	[12] = { AUTH(HMAC_MD5), INTEG(MD5_128), CONF(AES_CBC_128), true },
+	[13] = { AUTH(HMAC_MD5), INTEG(MD5_128), CONF(XRC4_128), false },
+	[14] = { AUTH(HMAC_MD5), INTEG(MD5_128), CONF(XRC4_40), false },
+	[15] = { AUTH(HMAC_SHA256), INTEG(NONE), CONF(NONE), true },
+	[16] = { AUTH(HMAC_SHA256), INTEG(HMAC_SHA256_128), CONF(NONE), true },
+	[17] = { AUTH(HMAC_SHA256), INTEG(HMAC_SHA256_128), CONF(AES_CBC_128), true },
+	[18] = { AUTH(HMAC_SHA256), INTEG(HMAC_SHA256_128), CONF(XRC4_128), false },
+	[19] = { AUTH(HMAC_SHA256), INTEG(HMAC_SHA256_128), CONF(XRC4_40), false },
+};
+
+#undef AUTH
+#undef INTEG
+#undef CONF
+
+int fence_ipmi_cipher_algorithms(unsigned id, uint8_t *auth, uint8_t *integ, uint8_t *conf)
+{
+	if (id >= sizeof(cipher_suites) / sizeof(cipher_suites[0]) || !cipher_suites[id].usable)
+		return -EINVAL;
+	*auth = cipher_suites[id].auth;
+	*integ = cipher_suites[id].integ;
+	*conf = cipher_suites[id].conf;
+	return 0;
+}
+
 int fence_ipmi_check_cipher(unsigned id, char *why, size_t whylen)
 {
 	uint8_t auth, integ, conf;
@@ -158,8 +215,7 @@ int fence_ipmi_check_cipher(unsigned id, char *why, size_t whylen)
 			"password with it (use 3)");
 		return -EINVAL;
 	}
-	if (id > 255 || !IPMI_CIPHER_SUITE_ID_SUPPORTED(id) ||
-	    ipmi_cipher_suite_id_to_algorithms((uint8_t)id, &auth, &integ, &conf) < 0) {
+	if (fence_ipmi_cipher_algorithms(id, &auth, &integ, &conf) < 0) {
 		why_set(why, whylen, "cipher suite %u is not supported (use 3)", id);
 		return -EINVAL;
 	}
@@ -360,9 +416,82 @@ out:
 	return rc;
 }
 
+/* ---- libfreeipmi, loaded at the first fence -------------------------------- */
+
+/* Filled once per process; only the thread that fences uses it. */
+static struct {
+	bool loaded;
+	__typeof__(ipmi_ctx_create) *ctx_create;
+	__typeof__(ipmi_ctx_open_outofband_2_0) *ctx_open_outofband_2_0;
+	__typeof__(ipmi_ctx_errnum) *ctx_errnum;
+	__typeof__(ipmi_ctx_close) *ctx_close;
+	__typeof__(ipmi_ctx_destroy) *ctx_destroy;
+	__typeof__(ipmi_cmd_chassis_control) *cmd_chassis_control;
+	__typeof__(ipmi_cmd_get_chassis_status) *cmd_get_chassis_status;
+	__typeof__(fiid_obj_create) *obj_create;
+	__typeof__(fiid_obj_packet_valid) *obj_packet_valid;
+	__typeof__(fiid_obj_get) *obj_get;
+	__typeof__(fiid_obj_destroy) *obj_destroy;
+	/* Data: the reply templates (fiid_template_t is an array type). */
+	fiid_field_t *tmpl_chassis_control_rs;
+	fiid_field_t *tmpl_get_chassis_status_rs;
+} fi;
+
+#define SYM(field, name) { name, (void **)&fi.field }
+static const struct dl_sym fi_syms[] = {
+	SYM(ctx_create, "ipmi_ctx_create"),
+	SYM(ctx_open_outofband_2_0, "ipmi_ctx_open_outofband_2_0"),
+	SYM(ctx_errnum, "ipmi_ctx_errnum"),
+	SYM(ctx_close, "ipmi_ctx_close"),
+	SYM(ctx_destroy, "ipmi_ctx_destroy"),
+	SYM(cmd_chassis_control, "ipmi_cmd_chassis_control"),
+	SYM(cmd_get_chassis_status, "ipmi_cmd_get_chassis_status"),
+	SYM(obj_create, "fiid_obj_create"),
+	SYM(obj_packet_valid, "fiid_obj_packet_valid"),
+	SYM(obj_get, "fiid_obj_get"),
+	SYM(obj_destroy, "fiid_obj_destroy"),
+	SYM(tmpl_chassis_control_rs, "tmpl_cmd_chassis_control_rs"),
+	SYM(tmpl_get_chassis_status_rs, "tmpl_cmd_get_chassis_status_rs"),
+};
+#undef SYM
+#define N_FI_SYMS (sizeof(fi_syms) / sizeof(fi_syms[0]))
+
+static const char *fi_library(const char *library)
+{
+	return library && *library ? library : LIBFREEIPMI_SONAME;
+}
+
+int fence_ipmi_load(const char *library, char *why, size_t whylen)
+{
+	char err[200];
+
+	if (fi.loaded)
+		return 0;
+	if (dl_bind_why(fi_library(library), fi_syms, N_FI_SYMS, err, sizeof(err)) < 0) {
+		why_set(why, whylen, "cannot load libfreeipmi (%s): %s", fi_library(library), err);
+		return -ENOENT;
+	}
+	fi.loaded = true;
+	return 0;
+}
+
+int fence_ipmi_probe(const char *library, char *why, size_t whylen)
+{
+	char err[200];
+
+	if (fi.loaded)
+		return 0;
+	if (dl_probe(fi_library(library), fi_syms, N_FI_SYMS, err, sizeof(err)) < 0) {
+		why_set(why, whylen, "cannot load libfreeipmi (%s): %s", fi_library(library), err);
+		return -ENOENT;
+	}
+	return 0;
+}
+
 /* ---- the device ---------------------------------------------------------- */
 
 struct fence_ipmi {
+	char *library;                      /* NULL: LIBFREEIPMI_SONAME */
 	char target[FENCE_IPMI_TARGET_LEN]; /* "host:port" for libfreeipmi */
 	char user[FENCE_IPMI_USER_MAX + 1];
 	char password[FENCE_IPMI_PASSWORD_MAX + 1];
@@ -422,25 +551,30 @@ static int ipmi_errnum_to_errno(int errnum)
 	}
 }
 
-static int ipmi_session_open(struct fence_ipmi *p, struct deadline d, ipmi_ctx_t *out)
+/* Every call starts here, so this is where libfreeipmi gets loaded. */
+static int ipmi_session_open(struct fence_dev *dev, struct deadline d, ipmi_ctx_t *out)
 {
+	struct fence_ipmi *p = ipmi_priv(dev);
 	unsigned session, retrans;
 	ipmi_ctx_t ctx;
 	int rc;
 
+	rc = fence_ipmi_load(p->library, dev->error, sizeof(dev->error));
+	if (rc < 0)
+		return rc;
 	rc = fence_ipmi_timeouts(p->session_ms, p->retrans_ms, deadline_left_ms(d), &session,
 				 &retrans);
 	if (rc < 0)
 		return rc;
-	ctx = ipmi_ctx_create();
+	ctx = fi.ctx_create();
 	if (!ctx)
 		return -ENOMEM;
-	if (ipmi_ctx_open_outofband_2_0(ctx, p->target, p->user, p->password, NULL, 0,
-					IPMI_PRIVILEGE_LEVEL_ADMIN, p->cipher, session, retrans,
-					IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_OPEN_SESSION_PRIVILEGE,
-					IPMI_FLAGS_DEFAULT) < 0) {
-		rc = ipmi_errnum_to_errno(ipmi_ctx_errnum(ctx));
-		ipmi_ctx_destroy(ctx);
+	if (fi.ctx_open_outofband_2_0(ctx, p->target, p->user, p->password, NULL, 0,
+				      IPMI_PRIVILEGE_LEVEL_ADMIN, p->cipher, session, retrans,
+				      IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_OPEN_SESSION_PRIVILEGE,
+				      IPMI_FLAGS_DEFAULT) < 0) {
+		rc = ipmi_errnum_to_errno(fi.ctx_errnum(ctx));
+		fi.ctx_destroy(ctx);
 		return rc;
 	}
 	*out = ctx;
@@ -451,8 +585,8 @@ static void ipmi_session_close(ipmi_ctx_t ctx)
 {
 	/* Sends Close Session (bounded by the session timeout) so that the
 	 * BMC's few session slots are not used up by polling. */
-	ipmi_ctx_close(ctx);
-	ipmi_ctx_destroy(ctx);
+	fi.ctx_close(ctx);
+	fi.ctx_destroy(ctx);
 }
 
 /* The reply is a complete packet of its template, for command cmd, with
@@ -461,11 +595,11 @@ static int ipmi_check_reply(fiid_obj_t rs, uint8_t cmd)
 {
 	uint64_t v;
 
-	if (fiid_obj_packet_valid(rs) != 1)
+	if (fi.obj_packet_valid(rs) != 1)
 		return -EPROTO;
-	if (fiid_obj_get(rs, "cmd", &v) != 1 || v != cmd)
+	if (fi.obj_get(rs, "cmd", &v) != 1 || v != cmd)
 		return -EPROTO;
-	if (fiid_obj_get(rs, "comp_code", &v) != 1)
+	if (fi.obj_get(rs, "comp_code", &v) != 1)
 		return -EPROTO;
 	if (v != IPMI_COMP_CODE_COMMAND_SUCCESS)
 		return -EIO;
@@ -474,24 +608,23 @@ static int ipmi_check_reply(fiid_obj_t rs, uint8_t cmd)
 
 static int ipmi_chassis_control(struct fence_dev *dev, struct deadline d, uint8_t op)
 {
-	struct fence_ipmi *p = ipmi_priv(dev);
 	ipmi_ctx_t ctx;
 	fiid_obj_t rs;
 	int rc;
 
-	rc = ipmi_session_open(p, d, &ctx);
+	rc = ipmi_session_open(dev, d, &ctx);
 	if (rc < 0)
 		return rc;
-	rs = fiid_obj_create(tmpl_cmd_chassis_control_rs);
+	rs = fi.obj_create(fi.tmpl_chassis_control_rs);
 	if (!rs)
 		rc = -ENOMEM;
 	else if (deadline_expired(d))
 		rc = -ETIMEDOUT;
-	else if (ipmi_cmd_chassis_control(ctx, op, rs) < 0)
-		rc = ipmi_errnum_to_errno(ipmi_ctx_errnum(ctx));
+	else if (fi.cmd_chassis_control(ctx, op, rs) < 0)
+		rc = ipmi_errnum_to_errno(fi.ctx_errnum(ctx));
 	else
 		rc = ipmi_check_reply(rs, IPMI_CMD_CHASSIS_CONTROL);
-	fiid_obj_destroy(rs);
+	fi.obj_destroy(rs);
 	ipmi_session_close(ctx);
 	return rc;
 }
@@ -508,27 +641,26 @@ static int ipmi_power_on(struct fence_dev *dev, struct deadline d)
 
 static int ipmi_power_status(struct fence_dev *dev, struct deadline d, bool *on)
 {
-	struct fence_ipmi *p = ipmi_priv(dev);
 	ipmi_ctx_t ctx;
 	fiid_obj_t rs;
 	uint64_t v = 0;
 	int rc;
 
-	rc = ipmi_session_open(p, d, &ctx);
+	rc = ipmi_session_open(dev, d, &ctx);
 	if (rc < 0)
 		return rc;
-	rs = fiid_obj_create(tmpl_cmd_get_chassis_status_rs);
+	rs = fi.obj_create(fi.tmpl_get_chassis_status_rs);
 	if (!rs)
 		rc = -ENOMEM;
 	else if (deadline_expired(d))
 		rc = -ETIMEDOUT;
-	else if (ipmi_cmd_get_chassis_status(ctx, rs) < 0)
-		rc = ipmi_errnum_to_errno(ipmi_ctx_errnum(ctx));
+	else if (fi.cmd_get_chassis_status(ctx, rs) < 0)
+		rc = ipmi_errnum_to_errno(fi.ctx_errnum(ctx));
 	else if ((rc = ipmi_check_reply(rs, IPMI_CMD_GET_CHASSIS_STATUS)) == 0) {
-		if (fiid_obj_get(rs, "current_power_state.power_is_on", &v) != 1 || v > 1)
+		if (fi.obj_get(rs, "current_power_state.power_is_on", &v) != 1 || v > 1)
 			rc = -EPROTO;
 	}
-	fiid_obj_destroy(rs);
+	fi.obj_destroy(rs);
 	ipmi_session_close(ctx);
 	if (rc == 0)
 		*on = v == 1;
@@ -540,6 +672,7 @@ static void ipmi_destroy(struct fence_dev *dev)
 	struct fence_ipmi *p = ipmi_priv(dev);
 
 	if (p) {
+		free(p->library);
 		explicit_bzero(p, sizeof(*p));
 		free(p);
 	}
@@ -582,6 +715,10 @@ int fence_ipmi_new(const struct fence_ipmi_config *cfg, struct fence_dev **out, 
 	}
 	rc = fence_ipmi_read_password(cfg->password_file, p->password, sizeof(p->password),
 				      &pwlen, why, whylen);
+	if (rc == 0 && cfg->library && !(p->library = strdup(cfg->library))) {
+		why_set(why, whylen, "out of memory");
+		rc = -ENOMEM;
+	}
 	if (rc < 0) {
 		explicit_bzero(p, sizeof(*p));
 		free(p);

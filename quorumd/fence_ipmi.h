@@ -24,6 +24,10 @@
 /* Less time than this left: do not start a session at all. */
 #define FENCE_IPMI_MIN_LEFT_MS 40
 
+/* Tests only: the programs (twinhead-quorumd, twinhead-fence), not this
+ * library, read it and pass it as fence_ipmi_config.library. */
+#define FENCE_IPMI_LIBRARY_ENV "TWINHEAD_LIBFREEIPMI"
+
 /* "[" + IPv6 literal + "]:" + port */
 #define FENCE_IPMI_TARGET_LEN (INET6_ADDRSTRLEN + 8)
 
@@ -50,6 +54,27 @@ int fence_ipmi_format_host(const struct fence_ipmi_addr *a, char *buf, size_t le
  * authenticate only the session setup, so a forged "power is off" reply
  * could not be told from a real one. */
 int fence_ipmi_check_cipher(unsigned id, char *why, size_t whylen);
+
+/* The authentication, integrity and confidentiality algorithms of cipher
+ * suite id (IPMI_*_ALGORITHM_* values), from a table of IPMI 2.0's suites:
+ * the same answers as libfreeipmi's ipmi_cipher_suite_id_to_algorithms()
+ * for the suites libfreeipmi can use, without loading it. -EINVAL for any
+ * other id (including the xRC4 suites, which libfreeipmi lacks). */
+int fence_ipmi_cipher_algorithms(unsigned id, uint8_t *auth, uint8_t *integ, uint8_t *conf);
+
+/* Loads libfreeipmi from library (a soname or a path; NULL or "": the
+ * soname found by configure) and resolves what the method uses. Once that
+ * succeeded it stays loaded for the process, and later calls return 0
+ * whatever library says. Every IPMI call does this first; callable ahead
+ * of time to check. -ENOENT with why ("cannot load libfreeipmi
+ * (NAME): ...") when the library or a symbol is missing; a later call
+ * tries again. Not thread-safe: fence from one thread. */
+int fence_ipmi_load(const char *library, char *why, size_t whylen);
+
+/* Whether fence_ipmi_load(library) would succeed, without keeping the
+ * library mapped (it is opened, checked and closed again): for a warning
+ * at start. 0, or -ENOENT with why as fence_ipmi_load's. */
+int fence_ipmi_probe(const char *library, char *why, size_t whylen);
 
 /* Reads the password from path into buf (NUL-terminated, *len bytes).
  * The file must be a regular file (symbolic links refused), owned by

@@ -125,6 +125,7 @@ static int parse_line(struct qc_config *c, char *key, char *value, unsigned line
 	STR("fence_password_file", fence_password_file)
 	STR("device_name", device_name)
 	STR("state_dir", state_dir)
+	STR("watchdog_device", watchdog_device)
 #undef U32
 #undef STR
 	if (strcmp(key, "node_id") == 0) {
@@ -161,8 +162,50 @@ static int parse_line(struct qc_config *c, char *key, char *value, unsigned line
 	return fail(why, len, line, "unknown key '%s'", key);
 }
 
+uint32_t qc_watchdog_timeout_ms(const struct qc_config *c)
+{
+	int64_t ms = (int64_t)c->watchdog_ms - (3 * (int64_t)c->timeout_ms + 3) / 4 - 1000;
+
+	return ms >= 1000 ? (uint32_t)(ms / 1000 * 1000) : 0;
+}
+
+uint32_t qc_watchdog_min_ms(const struct qc_config *c)
+{
+	return 2 * c->timeout_ms + c->interval_ms;
+}
+
+static int check_watchdog(const struct qc_config *c, char *why, size_t len)
+{
+	uint32_t dev_ms, min_ms, need;
+
+	if (!c->watchdog_ms) {
+		if (c->watchdog_device)
+			return fail(why, len, 0, "watchdog_device is for watchdog mode: set "
+				    "watchdog_ms too, or remove it");
+		return 0;
+	}
+	if (!c->watchdog_device)
+		return fail(why, len, 0, "watchdog_ms needs watchdog_device (e.g. /dev/watchdog): "
+			    "the peer takes over on the promise that it resets this head");
+	if (c->watchdog_device[0] != '/')
+		return fail(why, len, 0, "watchdog_device must be an absolute path");
+	dev_ms = qc_watchdog_timeout_ms(c);
+	min_ms = qc_watchdog_min_ms(c);
+	if (dev_ms < min_ms) {
+		/* the smallest watchdog_ms whose device timeout reaches min_ms */
+		need = (min_ms + 999) / 1000 * 1000 + (3 * c->timeout_ms + 3) / 4 + 1000;
+		return fail(why, len, 0, "watchdog_ms (%u) is too short: it leaves the device a "
+			    "timeout of %u s, below the longest gap between two pets (2 x "
+			    "timeout_ms + interval_ms = %u ms); use watchdog_ms >= %u",
+			    c->watchdog_ms, dev_ms / 1000, min_ms, need);
+	}
+	return 0;
+}
+
 static int check(const struct qc_config *c, char *why, size_t len)
 {
+	int rc;
+
 	if (!c->cluster || !c->node_id || !c->disk)
 		return fail(why, len, 0, "cluster, node_id and disk are required");
 	if (c->timeout_ms < 3 * c->interval_ms)
@@ -188,6 +231,9 @@ static int check(const struct qc_config *c, char *why, size_t len)
 		return fail(why, len, 0, "fence_password_file must be an absolute path");
 	if (c->disk[0] != '/')
 		return fail(why, len, 0, "disk must be an absolute path");
+	rc = check_watchdog(c, why, len);
+	if (rc < 0)
+		return rc;
 	return 0;
 }
 

@@ -27,6 +27,7 @@ struct qc_config {
 	char *disk;
 	uint32_t interval_ms, timeout_ms;
 	uint32_t watchdog_ms;          /* 0: off */
+	char *watchdog_device;         /* watchdog mode only, then required */
 	enum qc_mode mode;
 	char *device_name;             /* votequorum device model name */
 	/* fencing of the peer */
@@ -50,5 +51,24 @@ int qc_parse(const char *text, struct qc_config *cfg, char *why, size_t whylen);
 int qc_load(const char *path, struct qc_config *cfg, char *why, size_t whylen);
 
 void qc_free(struct qc_config *cfg);
+
+/* Watchdog mode: the timeout the watchdog device is given, in whole
+ * seconds (as ms). The peer takes over once this head's slot has been
+ * unchanged for timeout_ms + watchdog_ms. This head pets only while its
+ * last verified write is at most timeout_ms old, deciding at the start
+ * of a tick and petting after that tick's read (at most timeout_ms / 4
+ * later); a verified write may have reached the disk up to timeout_ms / 4
+ * before it was verified, and the peer may have timed its read from up
+ * to timeout_ms / 4 before it saw it. So the reset comes in time when the
+ * device's timeout is at most watchdog_ms - 3/4 timeout_ms; one second
+ * less leaves time for the reset itself and for rounding. 0 when nothing
+ * is left. */
+uint32_t qc_watchdog_timeout_ms(const struct qc_config *cfg);
+
+/* The shortest device timeout that a healthy head never runs into: the
+ * longest gap between two pets, one interval plus a tick that fences
+ * (disk operations of a quarter of the timeout each, a fence of at most
+ * the timeout): 2 x timeout_ms + interval_ms. */
+uint32_t qc_watchdog_min_ms(const struct qc_config *cfg);
 
 #endif

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "qdisk_format.h"
 #include "crc32c.h"
+#include "why.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -106,21 +107,6 @@ static uint64_t get64(const uint8_t *b, size_t off)
 	return v;
 }
 
-static int why_set(char *why, size_t len, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int why_set(char *why, size_t len, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && len) {
-		va_start(ap, fmt);
-		vsnprintf(why, len, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
-
 uint64_t qd_offset(uint32_t sector_size, enum qd_kind kind, unsigned node)
 {
 	switch (kind) {
@@ -209,32 +195,32 @@ static int common_check(const uint8_t *b, size_t len, enum qd_kind want,
 	uint32_t crc;
 
 	if (len < QD_RECORD_SIZE)
-		return why_set(why, whylen, -EMSGSIZE,
+		return th_why(why, whylen, -EMSGSIZE,
 			       "truncated %s record: %zu of %d bytes", kind_name(want), len,
 			       QD_RECORD_SIZE);
 	if (all_zero(b, QD_RECORD_SIZE))
-		return why_set(why, whylen, -ENODATA, "the %s record was never written",
+		return th_why(why, whylen, -ENODATA, "the %s record was never written",
 			       kind_name(want));
 	if (memcmp(b + OFF(wire_common, magic), magic, sizeof(magic)) != 0)
-		return why_set(why, whylen, -EINVAL,
+		return th_why(why, whylen, -EINVAL,
 			       "not a twinhead quorum disk (no TWINHEAD magic in the %s record)",
 			       kind_name(want));
 	version = get16(b, OFF(wire_common, version));
 	if (version != QD_VERSION)
-		return why_set(why, whylen, -EPROTO,
+		return th_why(why, whylen, -EPROTO,
 			       "%s record has format version %u; this build reads version %d",
 			       kind_name(want), version, QD_VERSION);
 	kind = get16(b, OFF(wire_common, kind));
 	if (kind != want)
-		return why_set(why, whylen, -EINVAL, "expected a %s record, found a %s record (%u)",
+		return th_why(why, whylen, -EINVAL, "expected a %s record, found a %s record (%u)",
 			       kind_name(want), kind_name(kind), kind);
 	crc = get32(b, OFF(wire_common, crc));
 	if (crc != record_crc(b))
-		return why_set(why, whylen, -EBADMSG,
+		return th_why(why, whylen, -EBADMSG,
 			       "%s record checksum mismatch (torn or corrupted write)",
 			       kind_name(want));
 	if (uuid && memcmp(b + OFF(wire_common, uuid), uuid, 16) != 0)
-		return why_set(why, whylen, -EXDEV,
+		return th_why(why, whylen, -EXDEV,
 			       "%s record belongs to another quorum disk (uuid differs)",
 			       kind_name(want));
 	/* Unused bytes must be zero: they are room for later versions, and a
@@ -249,24 +235,24 @@ int qd_header_check(const struct qd_header *h, char *why, size_t whylen)
 	size_t n = strnlen(h->cluster, sizeof(h->cluster));
 
 	if (h->sector_size != 512 && h->sector_size != 4096)
-		return why_set(why, whylen, -ERANGE, "sector size %u: use 512 or 4096",
+		return th_why(why, whylen, -ERANGE, "sector size %u: use 512 or 4096",
 			       h->sector_size);
 	if (h->node_count != QD_NODES)
-		return why_set(why, whylen, -ERANGE, "node count %u: twinhead has exactly 2 heads",
+		return th_why(why, whylen, -ERANGE, "node count %u: twinhead has exactly 2 heads",
 			       h->node_count);
 	if (h->interval_ms < 100 || h->interval_ms > 10000)
-		return why_set(why, whylen, -ERANGE, "interval %u ms: use 100 to 10000",
+		return th_why(why, whylen, -ERANGE, "interval %u ms: use 100 to 10000",
 			       h->interval_ms);
 	if (h->timeout_ms < 3 * h->interval_ms || h->timeout_ms > 120000)
-		return why_set(why, whylen, -ERANGE,
+		return th_why(why, whylen, -ERANGE,
 			       "timeout %u ms: use at least 3 intervals (%u ms) and at most 120000",
 			       h->timeout_ms, 3 * h->interval_ms);
 	if (n == 0 || n > QD_CLUSTER_NAME_MAX)
-		return why_set(why, whylen, -ERANGE, "cluster name must have 1 to %d characters",
+		return th_why(why, whylen, -ERANGE, "cluster name must have 1 to %d characters",
 			       QD_CLUSTER_NAME_MAX);
 	for (size_t i = 0; i < n; i++)
 		if (h->cluster[i] < 0x21 || h->cluster[i] > 0x7e)
-			return why_set(why, whylen, -ERANGE,
+			return th_why(why, whylen, -ERANGE,
 				       "cluster name has a character that is not printable ASCII");
 	return 0;
 }
@@ -296,7 +282,7 @@ int qd_header_decode(const uint8_t *buf, size_t len, struct qd_header *out,
 	memcpy(out->uuid, buf + OFF(wire_common, uuid), 16);
 	/* The name field is 64 bytes with at least one NUL. */
 	if (buf[OFF(wire_header, cluster) + QD_CLUSTER_NAME_MAX] != 0)
-		return why_set(why, whylen, -ERANGE, "cluster name is not terminated");
+		return th_why(why, whylen, -ERANGE, "cluster name is not terminated");
 	memcpy(out->cluster, buf + OFF(wire_header, cluster), QD_CLUSTER_NAME_MAX);
 	out->sector_size = get32(buf, OFF(wire_header, sector_size));
 	out->node_count = get32(buf, OFF(wire_header, node_count));
@@ -304,11 +290,11 @@ int qd_header_decode(const uint8_t *buf, size_t len, struct qd_header *out,
 	out->timeout_ms = get32(buf, OFF(wire_header, timeout_ms));
 	out->created = get64(buf, OFF(wire_header, created));
 	if (!all_zero(buf + OFF(wire_header, reserved), sizeof(((struct wire_header *)0)->reserved)))
-		return why_set(why, whylen, -ERANGE, "header has data in its reserved bytes");
+		return th_why(why, whylen, -ERANGE, "header has data in its reserved bytes");
 	/* Bytes after the name's terminator must be zero too. */
 	for (size_t i = strnlen(out->cluster, QD_CLUSTER_NAME_MAX); i < 64; i++)
 		if (buf[OFF(wire_header, cluster) + i] != 0)
-			return why_set(why, whylen, -ERANGE, "cluster name field has trailing data");
+			return th_why(why, whylen, -ERANGE, "cluster name field has trailing data");
 	return qd_header_check(out, why, whylen);
 }
 
@@ -342,22 +328,22 @@ int qd_slot_decode(const uint8_t *buf, size_t len, const uint8_t uuid[16],
 	memset(out, 0, sizeof(*out));
 	out->node_id = get32(buf, OFF(wire_slot, node_id));
 	if (out->node_id != expect_node)
-		return why_set(why, whylen, -ERANGE, "slot %u holds node id %u", expect_node,
+		return th_why(why, whylen, -ERANGE, "slot %u holds node id %u", expect_node,
 			       out->node_id);
 	state = get32(buf, OFF(wire_slot, state));
 	peer_state = get32(buf, OFF(wire_slot, peer_state_seen));
 	flags = get32(buf, OFF(wire_slot, flags));
 	if (state == QD_STATE_EMPTY || state > QD_STATE_MAX_)
-		return why_set(why, whylen, -ERANGE, "slot %u has invalid state %u", expect_node,
+		return th_why(why, whylen, -ERANGE, "slot %u has invalid state %u", expect_node,
 			       state);
 	if (peer_state > QD_STATE_MAX_)
-		return why_set(why, whylen, -ERANGE, "slot %u has invalid peer state %u",
+		return th_why(why, whylen, -ERANGE, "slot %u has invalid peer state %u",
 			       expect_node, peer_state);
 	if (flags & ~(QD_SLOT_F_PEER_FENCED | QD_SLOT_F_DISK_LATE))
-		return why_set(why, whylen, -ERANGE, "slot %u has unknown flags 0x%x", expect_node,
+		return th_why(why, whylen, -ERANGE, "slot %u has unknown flags 0x%x", expect_node,
 			       flags);
 	if (!all_zero(buf + OFF(wire_slot, reserved), sizeof(((struct wire_slot *)0)->reserved)))
-		return why_set(why, whylen, -ERANGE, "slot %u has data in its reserved bytes",
+		return th_why(why, whylen, -ERANGE, "slot %u has data in its reserved bytes",
 			       expect_node);
 	out->state = (enum qd_state)state;
 	out->incarnation = get64(buf, OFF(wire_slot, incarnation));
@@ -397,20 +383,20 @@ int qd_mailbox_decode(const uint8_t *buf, size_t len, const uint8_t uuid[16],
 	memset(out, 0, sizeof(*out));
 	out->to_node = get32(buf, OFF(wire_mailbox, to_node));
 	if (out->to_node != expect_node)
-		return why_set(why, whylen, -ERANGE, "mailbox %u is addressed to node %u",
+		return th_why(why, whylen, -ERANGE, "mailbox %u is addressed to node %u",
 			       expect_node, out->to_node);
 	from = get32(buf, OFF(wire_mailbox, from_node));
 	if (from > QD_NODES || from == expect_node)
-		return why_set(why, whylen, -ERANGE, "mailbox %u has a request from node %u",
+		return th_why(why, whylen, -ERANGE, "mailbox %u has a request from node %u",
 			       expect_node, from);
 	request = get32(buf, OFF(wire_mailbox, request));
 	if (request > QD_REQ_MAX_)
-		return why_set(why, whylen, -ERANGE, "mailbox %u has unknown request %u",
+		return th_why(why, whylen, -ERANGE, "mailbox %u has unknown request %u",
 			       expect_node, request);
 	if (get32(buf, OFF(wire_mailbox, pad)) != 0 ||
 	    !all_zero(buf + OFF(wire_mailbox, reserved),
 		      sizeof(((struct wire_mailbox *)0)->reserved)))
-		return why_set(why, whylen, -ERANGE, "mailbox %u has data in its reserved bytes",
+		return th_why(why, whylen, -ERANGE, "mailbox %u has data in its reserved bytes",
 			       expect_node);
 	out->from_node = from;
 	out->request = (enum qd_request)request;

@@ -129,7 +129,8 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct fence_ipmi_config cfg = { .cipher_suite = FENCE_IPMI_CIPHER_DEFAULT };
+	struct fence_ipmi_config cfg = { .cipher_suite = FENCE_IPMI_CIPHER_DEFAULT,
+					 .library = getenv(FENCE_IPMI_LIBRARY_ENV) };
 	unsigned timeout_ms = TIMEOUT_MS_DEFAULT, poll_ms = POLL_MS_DEFAULT;
 	const struct rlimit nocore = { 0, 0 };
 	struct fence_dev *dev = NULL;
@@ -226,7 +227,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": %s: power-off NOT confirmed within %u ms (the BMC did not "
 			"answer in time, or still reports power on)\n", dev->desc, timeout_ms);
 	} else {
-		fprintf(stderr, PROG ": %s: %s failed: %s\n", dev->desc, action, fence_strerror(rc));
+		fprintf(stderr, PROG ": %s: %s failed: %s\n", dev->desc, action,
+			dev->error[0] ? dev->error : fence_strerror(rc));
 	}
 	fence_destroy(dev);
 	return status;

@@ -10,7 +10,13 @@
  * what it asked for (fence the peer, start or stop services through the
  * hooks, cast or withhold the quorum vote), and publish the state for the
  * agents (docs/quorumd-state.md) and, in cluster mode, as Pacemaker node
- * attributes. SIGTERM or SIGINT: release cleanly. */
+ * attributes. In watchdog mode, pet the watchdog device while this head's
+ * lease is fresh. SIGTERM or SIGINT: release cleanly.
+ *
+ * For tests only, two environment variables: TWINHEAD_LIBFREEIPMI names
+ * the libfreeipmi to load at the first fence (instead of configure's
+ * soname), and TWINHEAD_TEST_WATCHDOG_FILE=1 lets watchdog_device be a
+ * regular file or FIFO (pets are bytes written to it). */
 #include "config.h"
 
 #include <errno.h>
@@ -27,6 +33,7 @@
 #include "deadline.h"
 #include "exec.h"
 #include "fence.h"
+#include "fence_ipmi.h"
 #include "hooks.h"
 #include "log.h"
 #include "qconfig.h"
@@ -35,9 +42,11 @@
 #include "qdisk_format.h"
 #include "qdisk_io.h"
 #include "tools.h"
+#include "watchdog.h"
 
 #define DEFAULT_CONFIG "/etc/twinhead/quorumd.conf"
 #define ATTR_RETRY_MS 10000 /* a failed attribute update is tried again after */
+#define ENV_TEST_WATCHDOG_FILE "TWINHEAD_TEST_WATCHDOG_FILE"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -55,6 +64,9 @@ struct daemon {
 	struct fence_dev *fence;
 	struct hooks *hooks;
 	struct qdevice *qdev;
+	struct watchdog *wd;   /* watchdog mode */
+	bool wd_petting;       /* the last tick petted it */
+	bool wd_pet_failed;    /* the last pet failed (logged once) */
 	uint64_t poison_id;
 	const char *published_role;
 	/* Node attributes: what was last sent to Pacemaker, and whether that
@@ -213,9 +225,41 @@ static void fence_peer(struct daemon *d)
 		/* Loud, on purpose: a stuck takeover needs a person. */
 		th_log(LOG_CRIT, "FENCING NODE %u FAILED (%s): no takeover; retrying in %u ms. "
 		       "Check its BMC (%s), or confirm it is off and restart this daemon.",
-		       d->sm.peer_id, strerror(-rc), d->cfg.fence_retry_ms, d->fence->desc);
+		       d->sm.peer_id, d->fence->error[0] ? d->fence->error : strerror(-rc),
+		       d->cfg.fence_retry_ms, d->fence->desc);
 	}
 	qd_sm_fence_result(&d->sm, rc == 0, now);
+}
+
+/* Watchdog mode: pet while the state machine says the lease is fresh.
+ * Petting comes right after the decision, before this tick's write and
+ * fence, so that the last pet is never later than the bound assumes
+ * (qc_watchdog_timeout_ms). Logged on change only. */
+static void drive_watchdog(struct daemon *d, bool pet)
+{
+	int rc;
+
+	if (!d->wd)
+		return;
+	if (!pet) {
+		if (d->wd_petting)
+			th_log(LOG_CRIT, "lease stale: no longer petting the watchdog %s; it resets "
+			       "this head within %u ms unless the lease comes back first",
+			       d->cfg.watchdog_device, watchdog_timeout_ms(d->wd));
+		d->wd_petting = false;
+		return;
+	}
+	if (!d->wd_petting)
+		th_log(LOG_NOTICE, "lease fresh again: petting the watchdog %s",
+		       d->cfg.watchdog_device);
+	d->wd_petting = true;
+	rc = watchdog_pet(d->wd);
+	if (rc < 0 && !d->wd_pet_failed)
+		th_log(LOG_ERR, "petting the watchdog %s failed: %s", d->cfg.watchdog_device,
+		       strerror(-rc));
+	else if (rc == 0 && d->wd_pet_failed)
+		th_log(LOG_NOTICE, "petting the watchdog %s works again", d->cfg.watchdog_device);
+	d->wd_pet_failed = rc < 0;
 }
 
 static void tick(struct daemon *d)
@@ -238,6 +282,7 @@ static void tick(struct daemon *d)
 							 sizeof(why));
 
 	qd_sm_tick(&d->sm, &in, &out);
+	drive_watchdog(d, out.pet_watchdog);
 	if (out.reason)
 		th_log(LOG_NOTICE, "%s", out.reason);
 	if (out.actions & QD_ACT_DEMOTE)
@@ -265,7 +310,9 @@ static void tick(struct daemon *d)
 	if (out.actions & QD_ACT_FENCE)
 		fence_peer(d);
 	if (d->qdev) {
-		rc = qdevice_poll(d->qdev, out.vote);
+		/* A promotion in this tick votes at once, not an interval later:
+		 * the survivor's partition becomes quorate that much sooner. */
+		rc = qdevice_poll(d->qdev, out.vote || qd_sm_may_vote(&d->sm, deadline_now_ms()));
 		if (rc < 0)
 			th_log(LOG_WARNING, "votequorum poll failed: %s", strerror(-rc));
 	}
@@ -335,11 +382,18 @@ static int setup(struct daemon *d, char *why, size_t len)
 		struct fence_ipmi_config fc = { .host = d->cfg.fence_host,
 						.username = d->cfg.fence_user,
 						.password_file = d->cfg.fence_password_file,
-						.cipher_suite = d->cfg.fence_cipher };
+						.cipher_suite = d->cfg.fence_cipher,
+						.library = getenv(FENCE_IPMI_LIBRARY_ENV) };
 
 		rc = fence_ipmi_new(&fc, &d->fence, why, len);
 		if (rc < 0)
 			return rc;
+		/* libfreeipmi is loaded at the first fence only (its RSS); say
+		 * now, not then, if that will fail. Not fatal: this head can
+		 * still serve, and the peer can still fence it. */
+		if (fence_ipmi_probe(fc.library, why, len) < 0)
+			th_log(LOG_ERR, "%s: fencing node %u will fail until it can be loaded", why,
+			       d->sm.peer_id);
 	}
 	if (mkdir(d->cfg.state_dir, 0755) < 0 && errno != EEXIST) {
 		snprintf(why, len, "cannot create %s: %s", d->cfg.state_dir, strerror(errno));
@@ -359,13 +413,34 @@ static int setup(struct daemon *d, char *why, size_t len)
 			return rc;
 		}
 	}
+	/* Last: from here the device counts, and only the ticks pet it. */
+	if (d->cfg.watchdog_device) {
+		const char *f = getenv(ENV_TEST_WATCHDOG_FILE);
+
+		rc = watchdog_open(d->cfg.watchdog_device, qc_watchdog_min_ms(&d->cfg),
+				   qc_watchdog_timeout_ms(&d->cfg), f && strcmp(f, "1") == 0,
+				   &d->wd, why, len);
+		if (rc < 0)
+			return rc;
+		d->wd_petting = true;
+		if (watchdog_is_file(d->wd))
+			th_log(LOG_WARNING, "watchdog_device %s is a file standing in for a watchdog "
+			       "(%s=1, for tests): NOTHING RESETS THIS HEAD", d->cfg.watchdog_device,
+			       ENV_TEST_WATCHDOG_FILE);
+		else
+			th_log(LOG_NOTICE, "watchdog %s armed, timeout %u ms", d->cfg.watchdog_device,
+			       watchdog_timeout_ms(d->wd));
+	}
 	return 0;
 }
 
-static void shutdown_cleanly(struct daemon *d)
+/* Returns true when the final slot (RELEASED or STOPPED) is on disk: then
+ * the peer relies on nothing this head still has to do. */
+static bool shutdown_cleanly(struct daemon *d)
 {
 	struct qd_tick_out out;
 	uint8_t rec[QD_RECORD_SIZE];
+	bool written;
 
 	qd_sm_shutdown(&d->sm, &out);
 	th_log(LOG_NOTICE, "%s", out.reason);
@@ -376,16 +451,41 @@ static void shutdown_cleanly(struct daemon *d)
 		if (!hooks_drain(d->hooks, d->cfg.hook_timeout_ms)) {
 			th_log(LOG_CRIT, "demote hooks did not finish: NOT releasing primary "
 			       "(the peer will fence this head)");
-			return;
+			return false;
 		}
 	}
 	if (d->qdev)
 		qdevice_poll(d->qdev, false);
 	qd_slot_encode(&out.slot, d->hdr.uuid, rec);
-	if (write_record(d, QD_KIND_SLOT, d->cfg.node_id, rec) < 0)
+	written = write_record(d, QD_KIND_SLOT, d->cfg.node_id, rec) == 0;
+	if (!written)
 		th_log(LOG_ERR, "could not write the final slot: the peer will fence this head");
 	publish(d, deadline_now_ms());
 	publish_attrs(d);
+	return written;
+}
+
+/* The watchdog is stopped only when the peer relies on nothing here any
+ * more; otherwise it goes on counting and resets this head, as the peer
+ * (in watchdog mode) assumes it will. */
+static void close_watchdog(struct daemon *d, bool released)
+{
+	int rc;
+
+	if (!d->wd)
+		return;
+	if (!released) {
+		th_log(LOG_CRIT, "NOT stopping the watchdog %s: the final slot is not on disk, so "
+		       "this head will be reset", d->cfg.watchdog_device);
+		watchdog_close(d->wd, false);
+		return;
+	}
+	rc = watchdog_close(d->wd, true);
+	if (rc < 0)
+		th_log(LOG_CRIT, "could not stop the watchdog %s (%s): this head will be reset",
+		       d->cfg.watchdog_device, strerror(-rc));
+	else
+		th_log(LOG_NOTICE, "watchdog %s stopped", d->cfg.watchdog_device);
 }
 
 static int cmd_status(const char *config)
@@ -453,6 +553,13 @@ int main(int argc, char **argv)
 		       config, cfg.node_id, cfg.cluster,
 		       cfg.mode == QC_MODE_CLUSTER ? "cluster" : "standalone", cfg.n_promote,
 		       cfg.n_demote);
+		if (cfg.watchdog_device)
+			printf("%s: watchdog mode: %s with a timeout of %u s\n", config,
+			       cfg.watchdog_device, qc_watchdog_timeout_ms(&cfg) / 1000);
+		if (cfg.fence_method &&
+		    fence_ipmi_probe(getenv(FENCE_IPMI_LIBRARY_ENV), msg, sizeof(msg)) < 0)
+			fprintf(stderr, "twinhead-quorumd: warning: %s: fencing will fail until it "
+				"can be loaded\n", msg);
 		qc_free(&cfg);
 		return 0;
 	}
@@ -493,7 +600,7 @@ int main(int argc, char **argv)
 		while (!stop_requested && deadline_now_ms() < next)
 			deadline_sleep_ms(deadline_in_ms(next - deadline_now_ms()), 50);
 	}
-	shutdown_cleanly(&d);
+	close_watchdog(&d, shutdown_cleanly(&d));
 	hooks_stop(d.hooks);
 	qdevice_close(d.qdev);
 	if (d.fence)

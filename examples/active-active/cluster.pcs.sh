@@ -5,6 +5,8 @@
 #   sh cluster.pcs.sh FILE       edit the CIB in FILE only (offline)
 #
 # pcs edits a file and pushes it once: the cluster never sees half of it.
+# --no-default-ops: the operations are the ones written here, as in the crm
+# form (pcs would add every action the agent's meta-data advertises).
 set -eu
 
 if [ $# -gt 0 ]; then
@@ -46,18 +48,18 @@ for pool in tank pond; do
 		op start timeout=60s interval=0 stop timeout=60s interval=0 \
 		monitor interval=10s timeout=30s \
 		monitor interval=67s timeout=30s OCF_CHECK_LEVEL=10 \
-		--group "g-$pool"
+		--no-default-ops --group "g-$pool"
 	p resource create "$pool-target" ocf:twinhead:iscsitarget \
 		iqn="iqn.2026-11.org.twinhead:$pool" tid="$tid" \
 		luns="1:/srv/$pool/lun1" portals="$ip:3260" \
 		allowed_initiators=iqn.2026-11.org.twinhead:client \
 		op start timeout=60s interval=0 stop timeout=60s interval=0 \
 		monitor interval=10s timeout=20s \
-		--group "g-$pool"
+		--no-default-ops --group "g-$pool"
 	p resource create "$pool-ip" ocf:twinhead:floatip \
 		ip="$ip" cidr_netmask=24 nic=eth0 \
 		op monitor interval=10s timeout=20s \
-		--group "g-$pool"
+		--no-default-ops --group "g-$pool"
 	p constraint location "g-$pool" prefers "$home=50"
 done
 

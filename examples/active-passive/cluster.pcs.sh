@@ -5,6 +5,8 @@
 #   sh cluster.pcs.sh FILE       edit the CIB in FILE only (offline)
 #
 # pcs edits a file and pushes it once: the cluster never sees half of it.
+# --no-default-ops: the operations are the ones written here, as in the crm
+# form (pcs would add every action the agent's meta-data advertises).
 set -eu
 
 if [ $# -gt 0 ]; then
@@ -41,18 +43,18 @@ p resource create tank ocf:twinhead:zpool \
 	op start timeout=60s interval=0 stop timeout=60s interval=0 \
 	monitor interval=10s timeout=30s \
 	monitor interval=67s timeout=30s OCF_CHECK_LEVEL=10 \
-	--group g-tank
+	--no-default-ops --group g-tank
 p resource create tank-target ocf:twinhead:iscsitarget \
 	iqn=iqn.2026-11.org.twinhead:tank tid=1 \
 	luns="1:/srv/tank/lun1" portals=10.213.0.100:3260 \
 	allowed_initiators=iqn.2026-11.org.twinhead:client \
 	op start timeout=60s interval=0 stop timeout=60s interval=0 \
 	monitor interval=10s timeout=20s \
-	--group g-tank
+	--no-default-ops --group g-tank
 p resource create tank-ip ocf:twinhead:floatip \
 	ip=10.213.0.100 cidr_netmask=24 nic=eth0 \
 	op monitor interval=10s timeout=20s \
-	--group g-tank
+	--no-default-ops --group g-tank
 p constraint location g-tank prefers heada=50
 
 if [ "$push" = 1 ]; then

@@ -13,7 +13,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 src=$TH_SRCDIR
 inc=(-I"$TH_BUILDDIR" -I"$src/lib" -I"$src/quorumd" -D_GNU_SOURCE)
-srcs=("$src/quorumd/qdisk_format.c" "$src/quorumd/crc32c.c")
+srcs=("$src/quorumd/qdisk_format.c" "$src/quorumd/crc32c.c" "$src/lib/why.c")
 
 tap_check "seed corpus builds" \
 	"$CLANG" -O1 "${inc[@]}" -DQD_FUZZ_SEEDS -o "$work/seeds" "$src/tests/fuzz/qdisk_decode_fuzz.c" "${srcs[@]}"

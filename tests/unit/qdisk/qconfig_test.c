@@ -79,17 +79,53 @@ START_TEST(bad_files_are_refused_with_a_reason)
 	refused("node_id = 1\ndisk = /d\n", "cluster, node_id and disk are required");
 	refused("cluster = c\nnode_id = 1\ndisk = /d\n", "no way to take over a dead peer");
 	refused("cluster = c\nnode_id = 1\ndisk = /d\nfence = ipmi\n", "needs fence_host");
-	refused("cluster = c\nnode_id = 1\ndisk = d\nwatchdog_ms = 5000\n",
-		"disk must be an absolute path");
+	refused("cluster = c\nnode_id = 1\ndisk = d\nwatchdog_ms = 7500\n"
+		"watchdog_device = /dev/watchdog\n", "disk must be an absolute path");
 }
 END_TEST
+
+#define WD_BASE "cluster = c\nnode_id = 1\ndisk = /d\n"
 
 START_TEST(watchdog_alone_is_a_way_to_take_over)
 {
 	struct qc_config c;
 
-	ck_assert_int_eq(qc_parse("cluster = c\nnode_id = 1\ndisk = /d\nwatchdog_ms = 5000\n",
+	ck_assert_int_eq(qc_parse(WD_BASE "watchdog_ms = 7500\nwatchdog_device = /dev/watchdog\n",
 				  &c, why, sizeof(why)), 0);
+	ck_assert_str_eq(c.watchdog_device, "/dev/watchdog");
+	/* 7500 - 3/4 x 2000 - 1000 = 5000 ms; at least 2 x 2000 + 500 */
+	ck_assert_uint_eq(qc_watchdog_timeout_ms(&c), 5000);
+	ck_assert_uint_eq(qc_watchdog_min_ms(&c), 4500);
+	qc_free(&c);
+}
+END_TEST
+
+START_TEST(watchdog_mode_needs_its_device_and_a_long_enough_bound)
+{
+	refused(WD_BASE "watchdog_ms = 7500\n", "watchdog_ms needs watchdog_device");
+	refused(WD_BASE "watchdog_ms = 7500\nwatchdog_device = watchdog\n",
+		"watchdog_device must be an absolute path");
+	refused(GOOD "watchdog_device = /dev/watchdog\n", "watchdog_device is for watchdog mode");
+	/* 7499 leaves 4999 ms, 4 s in whole seconds: below 4500 ms */
+	refused(WD_BASE "watchdog_ms = 7499\nwatchdog_device = /dev/watchdog\n",
+		"use watchdog_ms >= 7500");
+	refused(WD_BASE "interval_ms = 1000\ntimeout_ms = 3000\nwatchdog_ms = 9000\n"
+		"watchdog_device = /dev/watchdog\n", "use watchdog_ms >= 10250");
+}
+END_TEST
+
+START_TEST(watchdog_timeouts_round_down_to_whole_seconds)
+{
+	struct qc_config c;
+
+	ck_assert_int_eq(qc_parse(WD_BASE "interval_ms = 1000\ntimeout_ms = 3000\n"
+				  "watchdog_ms = 10250\nwatchdog_device = /dev/watchdog\n",
+				  &c, why, sizeof(why)), 0);
+	ck_assert_uint_eq(qc_watchdog_timeout_ms(&c), 7000);
+	qc_free(&c);
+	ck_assert_int_eq(qc_parse(GOOD "watchdog_ms = 600000\nwatchdog_device = /dev/watchdog\n",
+				  &c, why, sizeof(why)), 0);
+	ck_assert_uint_eq(qc_watchdog_timeout_ms(&c), 597000);
 	qc_free(&c);
 }
 END_TEST
@@ -103,6 +139,8 @@ int main(void)
 	tcase_add_test(tc, hooks_split_into_env_and_argv);
 	tcase_add_test(tc, bad_files_are_refused_with_a_reason);
 	tcase_add_test(tc, watchdog_alone_is_a_way_to_take_over);
+	tcase_add_test(tc, watchdog_mode_needs_its_device_and_a_long_enough_bound);
+	tcase_add_test(tc, watchdog_timeouts_round_down_to_whole_seconds);
 	suite_add_tcase(s, tc);
 	return check_tap_run(s);
 }
