@@ -4,7 +4,9 @@
  * IPv6 duplicate address detection), adds it over netlink, and announces it
  * (gratuitous ARP / unsolicited neighbour advertisement) so clients switch
  * at once instead of after their neighbour cache expires (68 s measured in
- * the lab). monitor forks nothing: two netlink queries. */
+ * the lab). stop first resets the TCP connections to the address, so
+ * clients reconnect at once instead of after their own timeout. monitor
+ * forks nothing: two netlink queries. */
 #include "config.h"
 
 #include <errno.h>
@@ -27,6 +29,7 @@ enum {
 	P_ARP_COUNT,
 	P_ARP_INTERVAL_MS,
 	P_PROBE_MS,
+	P_RESET_CONNECTIONS,
 	P_COUNT
 };
 
@@ -101,6 +104,19 @@ static const struct ocf_param params[P_COUNT] = {
 			    "start fail. IPv6 addresses go through the kernel's duplicate "
 			    "address detection instead (about 1-2 s). 0 skips both checks: "
 			    "only for addresses that cannot be anywhere else.",
+	},
+	[P_RESET_CONNECTIONS] = {
+		.name = "reset_connections", .type = OCF_TYPE_BOOLEAN, .flags = OCF_RELOADABLE,
+		.deflt = "true",
+		.shortdesc = "Reset TCP connections to the address at stop",
+		.longdesc = "Before stop removes the address, reset every TCP connection "
+			    "whose local address is ip (iSCSI sessions, for instance; not "
+			    "listening sockets), so that each client gets a TCP reset at once "
+			    "and reconnects, to the other node once the address is there. "
+			    "Without it a client notices only after its own timeout (TCP user "
+			    "timeout, iSCSI NOP-Out timeout: often 5 s or more). A failure to "
+			    "reset only logs a warning and never fails the stop; Linux needs "
+			    "a kernel built with CONFIG_INET_DIAG_DESTROY.",
 	},
 };
 
@@ -351,6 +367,30 @@ static int fip_start(struct ocf_ctx *ctx)
 	return OCF_SUCCESS;
 }
 
+/* While the address is still here (the RST needs it as its source): a
+ * reset now tells each client to reconnect, to the other node once the
+ * address is there, instead of after the client's own timeout. Never fails
+ * the stop, and takes at most half the time left, so removing the address
+ * always has the other half. */
+static void reset_connections(struct ocf_ctx *ctx, const struct fip *f)
+{
+	struct deadline d = deadline_cap_ms(ctx->deadline, deadline_left_ms(ctx->deadline) / 2);
+	unsigned n = 0;
+	int rc = os_tcp_reset(&f->ip, d, &n);
+
+	if (rc == -EOPNOTSUPP)
+		th_log(LOG_WARNING,
+		       "cannot reset the TCP connections to %s: this kernel cannot destroy "
+		       "sockets (Linux: CONFIG_INET_DIAG_DESTROY); clients will notice the move "
+		       "only after their own timeout", f->ipstr);
+	else if (rc < 0)
+		th_log(LOG_WARNING,
+		       "reset %u TCP connection(s) to %s, then failed: %s; the others will "
+		       "notice the move only after their own timeout", n, f->ipstr, strerror(-rc));
+	else if (n > 0)
+		th_log(LOG_INFO, "reset %u TCP connection(s) to %s", n, f->ipstr);
+}
+
 static int fip_stop(struct ocf_ctx *ctx)
 {
 	struct os_addr where;
@@ -363,6 +403,8 @@ static int fip_stop(struct ocf_ctx *ctx)
 		return OCF_SUCCESS;
 	if (rc < 0)
 		return ocf_fail(ctx, OCF_ERR_GENERIC, "cannot list addresses: %s", strerror(-rc));
+	if (ocf_bool(ctx, P_RESET_CONNECTIONS))
+		reset_connections(ctx, &f);
 	/* Wherever it is, stop means: not on this node any more. */
 	rc = os_addr_del(where.ifindex, &f.ip, where.prefix);
 	if (rc < 0 && rc != -EADDRNOTAVAIL)
@@ -418,7 +460,8 @@ static int fip_validate_all(struct ocf_ctx *ctx)
 }
 
 /* arp_count, arp_interval_ms and probe_ms act only at the next start or
- * monitor, which read them afresh: nothing to change now. */
+ * monitor, reset_connections at the next stop, which read them afresh:
+ * nothing to change now. */
 static int fip_reload_agent(struct ocf_ctx *ctx)
 {
 	return OCF_SUCCESS;
@@ -433,6 +476,8 @@ static const struct ocf_agent floatip = {
 		"host answers for it (ARP probe for IPv4, duplicate address detection for "
 		"IPv6), and announces it with gratuitous ARP or unsolicited neighbour "
 		"advertisements so that clients switch to this node at once.\n\n"
+		"stop resets the TCP connections to the address before removing it "
+		"(reset_connections), so that clients reconnect at once.\n\n"
 		"monitor checks that the address is present and that its link is up, "
 		"with no process forked; depth 10 also re-announces the address.",
 	.params = params,
@@ -456,9 +501,9 @@ static const struct ocf_agent floatip = {
 		"    params ip=10.0.0.100 cidr_netmask=24 nic=eth0 op monitor interval=10s\n"
 		".fi\n"
 		".SH NOTES\n"
-		"Verified on Linux (netlink, packet sockets) in network namespaces. The FreeBSD\n"
-		"implementation (SIOCAIFADDR, BPF) is built only on FreeBSD and has not been run\n"
-		"by the project's tests.\n",
+		"Verified on Linux (netlink, packet sockets, sock_diag) in network namespaces.\n"
+		"The FreeBSD implementation (SIOCAIFADDR, BPF, the net.inet.tcp.drop sysctl of\n"
+		"tcpdrop(8)) is built only on FreeBSD and has not been run by the project's tests.\n",
 };
 
 int main(int argc, char **argv)

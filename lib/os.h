@@ -68,6 +68,19 @@ int os_arp_probe(const struct os_link *link, const struct netaddr *a, struct dea
  * override flag (IPv6). One packet; returns 0 or -errno. */
 int os_announce(const struct os_link *link, const struct netaddr *a);
 
+/* Resets every TCP connection whose local address is a, so that each peer
+ * gets an RST now instead of noticing after its own timeout (IPv4: also
+ * dual-stack sockets' IPv4-mapped connections). Listening sockets and
+ * connections in TIME_WAIT are left alone. Call it while a is still
+ * configured: the RST needs a as its source address. Works in rounds of
+ * list-then-reset until a round finds nothing (at most 3), so a peer that
+ * reconnected at once is reset again. *reset receives how many
+ * connections were reset, also on error. Returns 0, -EOPNOTSUPP when this
+ * kernel cannot reset sockets (Linux built without
+ * CONFIG_INET_DIAG_DESTROY), -EPERM without the privilege, -ETIMEDOUT
+ * when d passed, or another -errno; stops at the first error. */
+int os_tcp_reset(const struct netaddr *a, struct deadline d, unsigned *reset);
+
 /* Size in bytes and logical sector size of an open block device or regular
  * file (files report 4096: safe for O_DIRECT on any underlying disk). */
 int os_disk_geometry(int fd, uint64_t *size, uint32_t *sector);

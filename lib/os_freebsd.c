@@ -1,7 +1,8 @@
 /* The OS layer on FreeBSD: getifaddrs(3) for links and addresses, the
  * address ioctls (SIOCAIFADDR, SIOCDIFADDR and their _IN6 forms) to change
- * them, a PF_ROUTE sysctl dump for routes, BPF for ARP, and a raw ICMPv6
- * socket for neighbour advertisements. Nothing here forks: monitor paths
+ * them, a PF_ROUTE sysctl dump for routes, BPF for ARP, a raw ICMPv6
+ * socket for neighbour advertisements, and tcpdrop(8)'s sysctls for TCP
+ * connections. Nothing here forks: monitor paths
  * stay in-process, as on Linux.
  *
  * Written against FreeBSD 13/14's documented interfaces; not compiled or
@@ -16,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/sockio.h>
+#include <sys/socketvar.h> /* before tcp_var.h: it declares xtcpcb only then */
 #include <sys/sysctl.h>
 #include <sys/time.h>
 #include <sys/watchdog.h>
@@ -27,6 +29,9 @@
 #include <net/route.h>
 #include <netinet/in.h>
 #include <netinet/in_var.h>
+#include <netinet/in_pcb.h>
+#include <netinet/tcp_fsm.h>
+#include <netinet/tcp_var.h>
 #include <netinet/if_ether.h>
 #include <netinet/ip6.h> /* before icmp6.h, as ping6(8) includes them */
 #include <netinet/icmp6.h>
@@ -759,6 +764,140 @@ out:
 int os_announce(const struct os_link *link, const struct netaddr *a)
 {
 	return a->family == AF_INET ? announce_v4(link, &a->u.v4) : announce_v6(link, &a->u.v6);
+}
+
+/* ---- TCP connections: tcpdrop(8)'s sysctls ----
+ *
+ * UNVERIFIED: written from tcpdrop(8)'s source and netinet/tcp_var.h,
+ * in_pcb.h of FreeBSD 13/14, syntax-checked against stub headers only,
+ * never compiled or run on FreeBSD. net.inet.tcp.pcblist is an xinpgen,
+ * one xtcpcb per connection (each starting with its own length), and a
+ * closing xinpgen; net.inet.tcp.drop takes two sockaddrs, the foreign
+ * one first, and sends the RST (tcp_drop()). */
+
+#define PCBLIST_TRIES 5
+
+/* The kernel's TCP connection list. Returns the buffer (caller frees) and
+ * its length, or NULL with -errno in *rc. */
+static struct xinpgen *tcp_pcblist(size_t *len, int *rc)
+{
+	int err = ENOMEM;
+
+	for (int tries = 0; tries < PCBLIST_TRIES && err == ENOMEM; tries++) {
+		size_t need = 0;
+		struct xinpgen *buf;
+
+		if (sysctlbyname("net.inet.tcp.pcblist", NULL, &need, NULL, 0) < 0) {
+			err = errno;
+			break;
+		}
+		/* Room for connections opened meanwhile. */
+		need += need / 8 + sizeof(struct xtcpcb);
+		buf = malloc(need);
+		if (!buf)
+			break;
+		if (sysctlbyname("net.inet.tcp.pcblist", buf, &need, NULL, 0) == 0) {
+			*len = need;
+			return buf;
+		}
+		err = errno;
+		free(buf);
+	}
+	*rc = -err;
+	return NULL;
+}
+
+/* True when the connection's local address is a; fills the two sockaddrs
+ * net.inet.tcp.drop wants (foreign, local). */
+static bool tcp_conn_match(const struct in_conninfo *inc, const struct netaddr *a,
+			   struct sockaddr_storage addrs[2])
+{
+	memset(addrs, 0, 2 * sizeof(addrs[0]));
+	if (inc->inc_flags & INC_ISIPV6) {
+		struct sockaddr_in6 *f = (struct sockaddr_in6 *)&addrs[0];
+		struct sockaddr_in6 *l = (struct sockaddr_in6 *)&addrs[1];
+
+		if (a->family != AF_INET6 || memcmp(&inc->inc6_laddr, &a->u.v6, 16) != 0)
+			return false;
+		sin6_init(f, &inc->inc6_faddr);
+		f->sin6_port = inc->inc_fport;
+		sin6_init(l, &inc->inc6_laddr);
+		l->sin6_port = inc->inc_lport;
+	} else {
+		struct sockaddr_in *f = (struct sockaddr_in *)&addrs[0];
+		struct sockaddr_in *l = (struct sockaddr_in *)&addrs[1];
+
+		/* IPv4, also a dual-stack socket's IPv4 connection. */
+		if (a->family != AF_INET || inc->inc_laddr.s_addr != a->u.v4.s_addr)
+			return false;
+		sin_init(f, &inc->inc_faddr);
+		f->sin_port = inc->inc_fport;
+		sin_init(l, &inc->inc_laddr);
+		l->sin_port = inc->inc_lport;
+	}
+	return true;
+}
+
+/* One round: drops every matching connection of one list. Returns how
+ * many were found (dropped or gone meanwhile), or -errno. */
+static int tcp_reset_round(const struct netaddr *a, struct deadline d, unsigned *reset)
+{
+	struct xinpgen *head, *xig;
+	size_t len = 0, off;
+	int rc = 0, found = 0;
+
+	head = tcp_pcblist(&len, &rc);
+	if (!head)
+		return rc;
+	if (len < sizeof(*head) || head->xig_len < sizeof(*head) || head->xig_len > len) {
+		free(head);
+		return -EPROTO;
+	}
+	for (off = head->xig_len; off + sizeof(*xig) <= len; off += xig->xig_len) {
+		const struct xtcpcb *xt;
+		struct sockaddr_storage addrs[2];
+
+		xig = (struct xinpgen *)((char *)head + off);
+		/* The closing xinpgen, or a record we do not understand. */
+		if (xig->xig_len <= sizeof(*xig))
+			break;
+		if (xig->xig_len < sizeof(*xt) || xig->xig_len > len - off) {
+			rc = -EPROTO;
+			break;
+		}
+		xt = (const struct xtcpcb *)xig;
+		/* Freed while the list was copied out; a listener (the
+		 * service's socket) or TIME_WAIT has no peer waiting. */
+		if (xt->xt_inp.inp_gencnt > head->xig_gen || xt->t_state <= TCPS_LISTEN ||
+		    xt->t_state == TCPS_TIME_WAIT ||
+		    !tcp_conn_match(&xt->xt_inp.inp_inc, a, addrs))
+			continue;
+		if (deadline_expired(d)) {
+			rc = -ETIMEDOUT;
+			break;
+		}
+		found++;
+		if (sysctlbyname("net.inet.tcp.drop", NULL, NULL, addrs, sizeof(addrs)) == 0)
+			(*reset)++;
+		else if (errno != ESRCH) { /* ESRCH: closed meanwhile */
+			rc = -errno;
+			break;
+		}
+	}
+	free(head);
+	return rc < 0 ? rc : found;
+}
+
+int os_tcp_reset(const struct netaddr *a, struct deadline d, unsigned *reset)
+{
+	*reset = 0;
+	for (int round = 0; round < 3; round++) {
+		int rc = tcp_reset_round(a, d, reset);
+
+		if (rc <= 0)
+			return rc;
+	}
+	return 0;
 }
 
 /* ---- disks ---- */

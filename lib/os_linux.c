@@ -1,6 +1,7 @@
 /* The OS layer on Linux: rtnetlink through libmnl for links, addresses and
  * routes; a packet socket for ARP; a raw ICMPv6 socket for neighbour
- * advertisements. Nothing here forks: monitor paths stay in-process. */
+ * advertisements; sock_diag netlink for TCP connections. Nothing here
+ * forks: monitor paths stay in-process. */
 #include "config.h"
 #include "os.h"
 #include "netpkt.h"
@@ -16,14 +17,18 @@
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <netinet/if_ether.h>
+#include <netinet/tcp.h>
 #include <netpacket/packet.h>
 #include <linux/fs.h>
 #include <linux/watchdog.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -432,6 +437,173 @@ static int announce_v6(const struct os_link *link, const struct in6_addr *ip)
 int os_announce(const struct os_link *link, const struct netaddr *a)
 {
 	return a->family == AF_INET ? announce_v4(link, &a->u.v4) : announce_v6(link, &a->u.v6);
+}
+
+/* ---- TCP connections: sock_diag, as ss -K does ---- */
+
+/* netpkt.c writes these kernel structs out byte by byte. */
+_Static_assert(sizeof(struct inet_diag_sockid) == NETPKT_DIAG_ID_LEN &&
+		       offsetof(struct inet_diag_sockid, idiag_src) == 4 &&
+		       offsetof(struct inet_diag_sockid, idiag_dst) == 20,
+	       "struct inet_diag_sockid");
+_Static_assert(sizeof(struct inet_diag_req_v2) == NETPKT_DIAG_REQ_LEN &&
+		       offsetof(struct inet_diag_req_v2, idiag_states) == 4 &&
+		       offsetof(struct inet_diag_req_v2, id) == 8,
+	       "struct inet_diag_req_v2");
+_Static_assert(sizeof(struct inet_diag_msg) == NETPKT_DIAG_MSG_LEN &&
+		       offsetof(struct inet_diag_msg, id) == 4,
+	       "struct inet_diag_msg");
+_Static_assert(sizeof(struct inet_diag_bc_op) == 4 && sizeof(struct inet_diag_hostcond) == 8 &&
+		       offsetof(struct inet_diag_hostcond, port) == 4 && INET_DIAG_BC_S_COND == 7,
+	       "inet_diag bytecode");
+
+/* The states in which the peer holds the connection open, so a reset
+ * tells it something. Not LISTEN (the service's own socket: it stays),
+ * not TIME_WAIT or CLOSE (the peer has nothing left to wait for). */
+#define TCP_CONNECTED_STATES                                                          \
+	((1u << TCP_ESTABLISHED) | (1u << TCP_SYN_SENT) | (1u << TCP_SYN_RECV) |      \
+	 (1u << TCP_FIN_WAIT1) | (1u << TCP_FIN_WAIT2) | (1u << TCP_CLOSE_WAIT) |     \
+	 (1u << TCP_LAST_ACK) | (1u << TCP_CLOSING))
+
+/* Rounds of list-then-reset: a round also finds the connections opened
+ * during the one before (a reset client that came straight back while
+ * the address is still here). */
+#define TCP_RESET_ROUNDS 3
+
+/* Netlink answers fit in what the kernel sized after our receive buffer;
+ * sock_diag dumps batch many sockets per message. */
+#define DIAG_RECV_SIZE 32768
+
+/* Sends nlh (with sequence number seq) on nl and feeds every answer to cb
+ * (NULL for a request that only gets an ack) until the kernel is done or
+ * d passes. Returns 0 or -errno (an NLMSG_ERROR's errno). */
+static int nl_exchange(struct mnl_socket *nl, struct nlmsghdr *nlh, unsigned seq, mnl_cb_t cb,
+		       void *data, struct deadline d)
+{
+	char buf[DIAG_RECV_SIZE];
+	unsigned portid = mnl_socket_get_portid(nl);
+
+	nlh->nlmsg_seq = seq;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		int rc = deadline_poll_fd(mnl_socket_get_fd(nl), POLLIN, d);
+		ssize_t n;
+
+		if (rc < 0)
+			return rc;
+		/* Ready: this does not block. A message larger than buf
+		 * fails with ENOSPC rather than arriving cut. */
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		rc = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
+		if (rc <= MNL_CB_STOP)
+			return rc < 0 ? -errno : 0;
+	}
+}
+
+struct diag_conns {
+	const struct netaddr *local;
+	struct netpkt_diag_sock *v;
+	size_t n, cap;
+};
+
+static int diag_conn_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct diag_conns *c = data;
+	struct netpkt_diag_sock s;
+
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+	    netpkt_diag_msg_parse(mnl_nlmsg_get_payload(nlh), mnl_nlmsg_get_payload_len(nlh),
+				  &s) < 0)
+		return MNL_CB_OK;
+	/* The kernel filtered already. Checking again keeps a kernel that
+	 * ignored the filter from making us reset anyone else's connections. */
+	if (!netaddr_equal(&s.local, c->local) || s.state >= 32 ||
+	    !(TCP_CONNECTED_STATES & (1u << s.state)))
+		return MNL_CB_OK;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 16;
+		struct netpkt_diag_sock *v = realloc(c->v, cap * sizeof(*v));
+
+		if (!v) {
+			errno = ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		c->v = v;
+		c->cap = cap;
+	}
+	c->v[c->n++] = s;
+	return MNL_CB_OK;
+}
+
+/* Appends family's TCP connections from c->local to c. */
+static int diag_list(struct mnl_socket *nl, unsigned *seq, int family, struct diag_conns *c,
+		     struct deadline d)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	uint8_t filter[NETPKT_DIAG_FILTER_MAX];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	size_t flen;
+
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	netpkt_diag_dump_req(mnl_nlmsg_put_extra_header(nlh, NETPKT_DIAG_REQ_LEN), family,
+			     TCP_CONNECTED_STATES);
+	flen = netpkt_diag_filter_local(filter, c->local);
+	mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, flen, filter);
+	return nl_exchange(nl, nlh, ++*seq, diag_conn_cb, c, d);
+}
+
+static int diag_destroy(struct mnl_socket *nl, unsigned *seq, const struct netpkt_diag_sock *s,
+			struct deadline d)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	nlh->nlmsg_type = SOCK_DESTROY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	netpkt_diag_destroy_req(mnl_nlmsg_put_extra_header(nlh, NETPKT_DIAG_REQ_LEN), s);
+	return nl_exchange(nl, nlh, ++*seq, NULL, NULL, d);
+}
+
+int os_tcp_reset(const struct netaddr *a, struct deadline d, unsigned *reset)
+{
+	struct diag_conns c = { .local = a };
+	struct mnl_socket *nl;
+	unsigned seq = (unsigned)time(NULL);
+	int rc = 0;
+
+	*reset = 0;
+	nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		rc = -errno;
+	for (int round = 0; rc == 0 && round < TCP_RESET_ROUNDS; round++) {
+		c.n = 0;
+		rc = diag_list(nl, &seq, a->family, &c, d);
+		/* Dual-stack sockets carry IPv4 connections as ::ffff:a. */
+		if (rc == 0 && a->family == AF_INET)
+			rc = diag_list(nl, &seq, AF_INET6, &c, d);
+		if (c.n == 0)
+			break;
+		for (size_t i = 0; rc == 0 && i < c.n; i++) {
+			rc = diag_destroy(nl, &seq, &c.v[i], d);
+			if (rc == 0)
+				(*reset)++;
+			/* Closed meanwhile, or closed and its addresses reused
+			 * by a new socket (the cookie differs): not ours now. */
+			else if (rc == -ENOENT || rc == -ESTALE)
+				rc = 0;
+		}
+	}
+	free(c.v);
+	mnl_socket_close(nl);
+	return rc;
 }
 
 /* ---- disks ---- */

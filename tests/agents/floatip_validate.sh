@@ -41,6 +41,8 @@ expect 6 "alias labels" ip=10.213.77.1 nic=eth0:1
 expect 6 "at most 15" ip=10.213.77.1 nic=abcdefghijklmnopq
 expect 6 "out of range" ip=10.213.77.1 nic=lo arp_count=1000
 expect 6 "not an integer" ip=10.213.77.1 nic=lo arp_interval_ms=fast
+expect 0 "" ip=10.213.77.1 nic=lo reset_connections=false
+expect 6 "not a boolean" ip=10.213.77.1 nic=lo reset_connections=sometimes
 expect 6 "unknown parameter 'netmask'" ip=10.213.77.1 nic=lo netmask=24
 expect 5 "does not exist on this node" ip=10.213.77.1 nic=nosuchnic0
 tap_done
