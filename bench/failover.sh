@@ -17,6 +17,7 @@
 # writes, and the time from the command to the first write on the new head.
 #
 #   bench/failover.sh [-n ROUNDS] [-s SWITCHOVERS] [-o DIR] [--plot FILE.png]
+#                     [--report-only]   (table and plot from DIR's results)
 #
 # Prints a table and the medians, worst cases and ratios; DIR (default
 # /tmp/twinhead-bench-failover) keeps the raw results and the drills'
@@ -25,20 +26,21 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRC=$(dirname "$HERE")
-ROUNDS=20 SWITCHOVERS=5 OUT=/tmp/twinhead-bench-failover PLOT=
+ROUNDS=20 SWITCHOVERS=5 OUT=/tmp/twinhead-bench-failover PLOT= REPORT_ONLY=0
 while (($# > 0)); do
 	case $1 in
 	-n) ROUNDS=$2; shift 2 ;;
 	-s) SWITCHOVERS=$2; shift 2 ;;
 	-o) OUT=$2; shift 2 ;;
 	--plot) PLOT=$2; shift 2 ;;
+	--report-only) REPORT_ONLY=1; shift ;;
 	*) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 	esac
 done
 [[ $ROUNDS =~ ^[1-9][0-9]*$ && $SWITCHOVERS =~ ^[0-9]+$ ]] || { echo "bad -n/-s" >&2; exit 2; }
 mkdir -p "$OUT"
 RES=$OUT/results.txt
-: >"$RES"
+((REPORT_ONLY)) || : >"$RES"
 
 run() { # run LABEL ARGS...: one drill series, output kept
 	local label=$1
@@ -52,11 +54,13 @@ run() { # run LABEL ARGS...: one drill series, output kept
 	sed -n '/== summary ==/,/^PASS/p' "$OUT/$label.out" >&2
 }
 
-run twinhead-failover --repeat "$ROUNDS"
-run baseline-failover --example "$SRC/bench/baseline" --repeat "$ROUNDS"
-if ((SWITCHOVERS > 0)); then
-	run twinhead-switchover --switchover --repeat "$SWITCHOVERS"
-	run baseline-switchover --example "$SRC/bench/baseline" --switchover --repeat "$SWITCHOVERS"
+if ((!REPORT_ONLY)); then
+	run twinhead-failover --repeat "$ROUNDS"
+	run baseline-failover --example "$SRC/bench/baseline" --repeat "$ROUNDS"
+	if ((SWITCHOVERS > 0)); then
+		run twinhead-switchover --switchover --repeat "$SWITCHOVERS"
+		run baseline-switchover --example "$SRC/bench/baseline" --switchover --repeat "$SWITCHOVERS"
+	fi
 fi
 
 # Results: EXAMPLE ROUND MODE FROM TO LOST QUORATE FENCED POOL TARGET IP WRITE PAUSE
@@ -97,28 +101,28 @@ echo "raw results: $RES"
 if [[ -n $PLOT ]]; then
 	command -v gnuplot >/dev/null || { echo "gnuplot missing (apt-get install gnuplot-nox)" >&2; exit 1; }
 	# One horizontal bar per failover round, split into phases.
-	awk '$3 == "failover" {
-		y = ($1 == "baseline" ? 100 : 0) + $2
+	awk -v off=$((ROUNDS + 3)) '$3 == "failover" {
+		y = ($1 == "baseline" ? off : 0) + $2
 		lost = $6; fen = $8; pool = $9; ip = $11; w = $12
 		if (fen == "-") fen = lost; if (pool == "-") pool = fen; if (ip == "-") ip = pool
 		printf "%d 0 %s 1\n%d %s %s 2\n%d %s %s 3\n%d %s %s 4\n%d %s %s 5\n",
 			y, lost, y, lost, fen, y, fen, pool, y, pool, ip, y, ip, w }' "$RES" >"$OUT/plot.dat"
 	gnuplot <<GP
-set terminal pngcairo size 1100,650 font "sans,10"
+set terminal pngcairo size 1100,650 font "sans,10" noenhanced
 set output "$PLOT"
-set title "Failover in the lab: power loss of the serving head to the first client write acknowledged by the other (token 1000 ms)"
+set title "Failover: power loss to the first client write through the other head (lab, token 1000 ms; one bar per drill)"
 set xlabel "ms after the power loss"
-set ytics ("twinhead" ${ROUNDS}/2, "baseline (resource-agents, two_node)" 100+${ROUNDS}/2)
-set yrange [0:101+${ROUNDS}]
+set ytics ("twinhead" ${ROUNDS}/2, "baseline\n(resource-agents,\ntwo_node,\n5 s fence delay)" ${ROUNDS}+3+${ROUNDS}/2)
+set yrange [0:2*${ROUNDS}+4]
 set grid x
-set key outside bottom center horizontal
+set key outside bottom center horizontal maxcols 5 width 2
 set style line 1 lc rgb "#999999" lw 5
 set style line 2 lc rgb "#d62728" lw 5
 set style line 3 lc rgb "#1f77b4" lw 5
 set style line 4 lc rgb "#2ca02c" lw 5
 set style line 5 lc rgb "#ff7f0e" lw 5
 plot for [p=1:5] "$OUT/plot.dat" using 2:(\$4==p?\$1:1/0):(\$3-\$2):(0) with vectors nohead ls p \
-	title word("membership(token+consensus) fencing import target+IP client-reconnect", p)
+	title word("membership(token+consensus) quorum+fencing import target+IP client", p)
 GP
 	echo "plot: $PLOT"
 fi
