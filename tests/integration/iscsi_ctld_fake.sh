@@ -46,11 +46,13 @@ regen() {
 	     /^\t\tpath "/ { split(\$0, p, "\""); printf "<lun id=\"%d\">\n\t<backend_type>block</backend_type>\n\t<file>%s</file>\n\t<ctld_name>%s,lun,%s</ctld_name>\n</lun>\n", id++, p[2], t, lun }
 	     END { print "</ctllunlist>" }' "$CONF" >"$T/served.new" && mv "$T/served.new" "$T/served"
 }
+# The trap first: the pid file tells the agent it may send SIGHUP, which
+# would kill a bash that has no handler yet (seen under load).
+trap regen HUP
+regen
 exec 9<>"$T/ctld.pid"
 flock -x 9
 echo \$\$ >"$T/ctld.pid"
-regen
-trap regen HUP
 while :; do sleep 0.05 & wait \$!; done
 FAKE
 chmod 0755 "$T/ctld" "$T/ctladm" "$T/daemon"
