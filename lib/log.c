@@ -125,7 +125,9 @@ static void qb_setup(void)
 	if (cfg.logfile[0]) {
 		fd = qb.file_open(cfg.logfile);
 		if (fd >= 0) {
-			qb.format_set(fd, "%t %N[%P]: %p: %b");
+			/* %T: milliseconds, as corosync's hires and Pacemaker's
+			 * own lines: failover timelines are read from this file. */
+			qb.format_set(fd, "%T %N[%P]: %p: %b");
 			qb.filter_ctl(fd, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*", cfg.prio);
 			qb.ctl(fd, QB_LOG_CONF_ENABLED, QB_TRUE);
 		}

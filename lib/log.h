@@ -3,7 +3,8 @@
  * Where messages go follows the variables Pacemaker hands to agents:
  *   stderr           always (Pacemaker's executor records it);
  *   syslog           when HA_LOGFACILITY names a facility (not "none");
- *   HA_logfile       appended to, when set;
+ *   HA_logfile       appended to, when set, each line stamped to the
+ *                    millisecond ("Nov 22 06:33:53.539 ident[pid]: ...");
  *   HA_debug=1       adds debug messages.
  * libqb is loaded with the first message that passes the priority filter
  * (lib/dl.h says why); a quiet monitor never loads it. Should libqb be

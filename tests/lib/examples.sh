@@ -2,6 +2,8 @@
 # tests/examples/*.sh. Source after tests/lib/tap.sh.
 #
 #   ex_require                 skip unless the appliance can run here
+#   ex_require_standalone      the same for a standalone appliance (no
+#                              corosync, no Pacemaker)
 #   ex_drill NAME ARGS...      lab/drill -n NAME --keep ARGS...: output in
 #                              EX_OUT, exit status in EX_RC (the lab stays up)
 #   ex_exec NAME NODE CMD...   CMD inside NODE of lab NAME
@@ -16,9 +18,17 @@
 EX_LAB=$TH_SRCDIR/lab/twinhead-lab
 
 ex_require() {
+	ex_require_tools corosync pacemakerd crm pcs zfs-fuse tgtd fence_ipmilan ipmi_sim python3
+}
+
+ex_require_standalone() {
+	ex_require_tools zfs-fuse tgtd ipmi_sim
+}
+
+ex_require_tools() {
 	tap_require_root_lab
 	local t
-	for t in corosync pacemakerd crm pcs zfs-fuse tgtd fence_ipmilan ipmi_sim python3; do
+	for t in "$@"; do
 		command -v "$t" >/dev/null || tap_skip_all "$t missing (./quickstart installs it)"
 	done
 	[[ -x $TH_BUILDDIR/tests/tools/iscsi-client ]] ||

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,26 @@ START_TEST(messages_reach_ha_logfile_through_libqb)
 }
 END_TEST
 
+/* Timelines (lab/drill) are read from this file: every line starts with
+ * "Mon DD HH:MM:SS.mmm". */
+START_TEST(file_lines_carry_millisecond_timestamps)
+{
+	char var[96];
+	char *env[] = { var, NULL };
+	regex_t re;
+
+	snprintf(var, sizeof(var), "HA_logfile=%s", path);
+	th_log_init("logtest", env);
+	th_log(LOG_NOTICE, "promote hook done");
+	th_log_fini();
+	ck_assert_int_eq(regcomp(&re, "^[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2}"
+				 "\\.[0-9]{3} logtest\\[[0-9]+\\]: notice: promote hook done\n",
+				 REG_EXTENDED | REG_NOSUB), 0);
+	ck_assert_msg(regexec(&re, slurp(), 0, NULL, 0) == 0, "file: %s", slurp());
+	regfree(&re);
+}
+END_TEST
+
 START_TEST(debug_is_dropped_unless_ha_debug)
 {
 	char var[96];
@@ -106,6 +127,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, messages_reach_ha_logfile_through_libqb);
+	tcase_add_test(tc, file_lines_carry_millisecond_timestamps);
 	tcase_add_test(tc, debug_is_dropped_unless_ha_debug);
 	tcase_add_test(tc, ha_debug_adds_debug_messages);
 	tcase_add_test(tc, facility_names);
