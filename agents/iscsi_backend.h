@@ -40,6 +40,7 @@ struct iscsi_op {
 	const char *ctld_conf;     /* the ctl.conf ctld reads */
 	const char *ctld_pidfile;  /* ctld's pid file */
 	struct iscsi_op_stats stats;
+	void *prefetch;            /* monitor: the backend's query in flight */
 	char why[ISCSI_WHY_MAX];
 };
 
@@ -69,6 +70,15 @@ struct iscsi_backend {
 	int (*stop)(struct iscsi_op *op);
 	/* One query: target, every LUN, every LUN's backing. */
 	int (*monitor)(struct iscsi_op *op);
+	/* Optional. Sends monitor's read-only query before the configuration
+	 * is loaded (only the daemon's address in op is set, op->t is not),
+	 * so that the daemon works on its answer while the agent parses the
+	 * parameters; monitor() then reads that answer, and asks afresh if
+	 * this failed (nothing is reported here). */
+	void (*monitor_prefetch)(struct iscsi_op *op);
+	/* Drops a prefetched query monitor() did not read. Safe to call
+	 * when there is none. */
+	void (*monitor_cancel)(struct iscsi_op *op);
 };
 
 extern const struct iscsi_backend iscsi_backend_tgt;

@@ -182,13 +182,26 @@ static int tgt_adm(struct tgt *g, struct deadline d, const char *what, struct ex
 static int tgt_query(struct tgt *g, struct deadline d, struct tgt_show *show)
 {
 	struct exec_result res = { 0 };
-	char reason[200], *text = NULL;
-	size_t len = 0;
+	struct tgt_ipc q;
+	char reason[200];
 	int rc;
 
-	rc = tgt_ipc_show(g->op->tgt_port, d, &text, &len);
+	/* monitor sent the request already (tgt_monitor_prefetch). Parsed as
+	 * it arrives: the 120 KB of 256 LUNs never sit in memory whole. */
+	if (g->op->prefetch) {
+		q = *(struct tgt_ipc *)g->op->prefetch;
+		free(g->op->prefetch);
+		g->op->prefetch = NULL;
+		q.d = d;
+		rc = 0;
+	} else {
+		rc = tgt_ipc_show_open(&q, g->op->tgt_port, d);
+	}
+	if (rc == 0)
+		rc = tgt_ipc_show_header(&q);
 	if (rc == 0) {
-		rc = tgt_show_parse_owned(text, len, show, reason, sizeof(reason));
+		rc = tgt_show_parse_stream(tgt_ipc_read, &q, q.left, show, reason, sizeof(reason));
+		tgt_ipc_close(&q);
 		if (rc != -EPROTO)
 			goto parsed;
 	}
@@ -303,7 +316,7 @@ static int tgt_foreign(struct tgt *g, const struct tgt_show_target *s)
 {
 	const struct iscsi_target *t = g->op->t;
 	const char *acl[ISCSI_ACL_MAX + 1];
-	size_t n_acl = expected_acl(t, acl);
+	size_t n_acl = expected_acl(t, acl), at = 0;
 
 	for (size_t i = 0; i < s->n_luns; i++) {
 		const struct tgt_show_lun *l = &s->luns[i];
@@ -312,9 +325,16 @@ static int tgt_foreign(struct tgt *g, const struct tgt_show_target *s)
 
 		if (l->number == 0)
 			continue;
-		/* t->luns is sorted by number. */
-		want = l->number > ISCSI_LUN_NUMBER_MAX ? NULL :
-		       bsearch(&key, t->luns, t->n_luns, sizeof(*t->luns), lun_number_cmp);
+		/* t->luns is sorted by number, and tgtd lists LUNs in order:
+		 * then one walk along both finds every match. */
+		if (s->luns_sorted) {
+			while (at < t->n_luns && t->luns[at].number < l->number)
+				at++;
+			want = at < t->n_luns && t->luns[at].number == l->number ? &t->luns[at] : NULL;
+		} else {
+			want = l->number > ISCSI_LUN_NUMBER_MAX ? NULL :
+			       bsearch(&key, t->luns, t->n_luns, sizeof(*t->luns), lun_number_cmp);
+		}
 		if (!want) {
 			why(g, "target %s (tid %u) has LUN %" PRIu64 " (%s), which luns does not list: "
 			       "remove it or add it to luns",
@@ -369,11 +389,22 @@ static int tgt_complete(struct tgt *g, const struct tgt_show_target *s)
 	const char *acl[ISCSI_ACL_MAX + 1];
 	size_t n_acl = expected_acl(t, acl);
 	int rc = tgt_foreign(g, s);
+	size_t j = 0;
 
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < t->n_luns; i++) {
-		const struct tgt_show_lun *l = tgt_show_find_lun(s, t->luns[i].number);
+		const struct tgt_show_lun *l;
+
+		/* The same walk as in tgt_foreign when tgtd's list is in order. */
+		if (s->luns_sorted) {
+			while (j < s->n_luns && s->luns[j].number < t->luns[i].number)
+				j++;
+			l = j < s->n_luns && s->luns[j].number == t->luns[i].number ? &s->luns[j] :
+										    NULL;
+		} else {
+			l = tgt_show_find_lun(s, t->luns[i].number);
+		}
 
 		if (!l) {
 			why(g, "LUN %u (%s) of target %s is missing", t->luns[i].number,
@@ -847,6 +878,25 @@ out_free:
 	return rc;
 }
 
+static void tgt_monitor_prefetch(struct iscsi_op *op)
+{
+	struct tgt_ipc *q = malloc(sizeof(*q));
+
+	if (q && tgt_ipc_show_open(q, op->tgt_port, op->deadline) == 0)
+		op->prefetch = q;
+	else
+		free(q);
+}
+
+static void tgt_monitor_cancel(struct iscsi_op *op)
+{
+	if (op->prefetch) {
+		tgt_ipc_close(op->prefetch);
+		free(op->prefetch);
+		op->prefetch = NULL;
+	}
+}
+
 static int tgt_check(const struct iscsi_target *t, char *whybuf, size_t whylen)
 {
 	for (size_t i = 0; i < t->n_luns; i++)
@@ -873,4 +923,6 @@ const struct iscsi_backend iscsi_backend_tgt = {
 	.start = tgt_start,
 	.stop = tgt_stop,
 	.monitor = tgt_monitor,
+	.monitor_prefetch = tgt_monitor_prefetch,
+	.monitor_cancel = tgt_monitor_cancel,
 };

@@ -47,53 +47,15 @@ long tgt_ipc_check_header(const uint8_t hdr[8], size_t max_len)
 	return (long)(len - 8);
 }
 
-/* Reads exactly n bytes, or fails. */
-static int read_all(int fd, uint8_t *buf, size_t n, struct deadline d)
+int tgt_ipc_show_on(struct tgt_ipc *q, int fd, struct deadline d)
 {
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t r = recv(fd, buf + got, n - got, MSG_DONTWAIT);
-		int rc;
-
-		if (r > 0) {
-			got += (size_t)r;
-			continue;
-		}
-		if (r == 0)
-			return -EPROTO; /* tgtd closed early */
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return -errno;
-		if ((rc = deadline_poll_fd(fd, POLLIN, d)))
-			return rc;
-	}
-	return 0;
-}
-
-int tgt_ipc_show(unsigned port, struct deadline d, char **out, size_t *len)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	uint8_t req[TGT_IPC_REQ_LEN], hdr[8];
+	uint8_t req[TGT_IPC_REQ_LEN];
 	size_t sent = 0;
-	long text;
-	int fd, rc;
+	int rc;
 
-	*out = NULL;
-	*len = 0;
-	if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s.%u", TGT_IPC_PATH, port) >=
-	    sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	/* A local connect either succeeds or fails at once. */
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		rc = -errno;
-		close(fd);
-		return rc == -ENOENT || rc == -ECONNREFUSED ? -ENOTCONN : rc;
-	}
+	q->fd = fd;
+	q->left = 0;
+	q->d = d;
 	tgt_ipc_show_request(req);
 	while (sent < sizeof(req)) {
 		ssize_t w = send(fd, req + sent, sizeof(req) - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -106,35 +68,97 @@ int tgt_ipc_show(unsigned port, struct deadline d, char **out, size_t *len)
 			continue;
 		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
 			rc = errno == EPIPE || errno == ECONNRESET ? -ENOTCONN : -errno;
-			goto out;
+			goto fail;
 		}
 		if ((rc = deadline_poll_fd(fd, POLLOUT, d)))
-			goto out;
+			goto fail;
 	}
-	if ((rc = read_all(fd, hdr, sizeof(hdr), d)))
-		goto out;
+	return 0;
+fail:
+	tgt_ipc_close(q);
+	return rc;
+}
+
+int tgt_ipc_show_header(struct tgt_ipc *q)
+{
+	uint8_t hdr[8];
+	long text;
+	int rc;
+
+	if (q->fd < 0)
+		return -EBADF;
+	if ((rc = deadline_recv_all(q->fd, hdr, sizeof(hdr), q->d)))
+		goto fail;
 	text = tgt_ipc_check_header(hdr, TGT_IPC_MAX);
 	if (text < 0) {
 		rc = (int)text;
-		goto out;
+		goto fail;
 	}
-	*out = malloc((size_t)text + 1);
-	if (!*out) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	rc = read_all(fd, (uint8_t *)*out, (size_t)text, d);
-	if (rc) {
-		free(*out);
-		*out = NULL;
-		goto out;
-	}
-	/* tgtd counts the string's NUL; tgtadm prints up to it. */
-	if (text > 0 && (*out)[text - 1] == '\0')
-		text--;
-	(*out)[text] = '\0';
-	*len = (size_t)text;
-out:
-	close(fd);
+	q->left = (size_t)text;
+	return 0;
+fail:
+	tgt_ipc_close(q);
 	return rc;
+}
+
+int tgt_ipc_show_open(struct tgt_ipc *q, unsigned port, struct deadline d)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, rc;
+
+	q->fd = -1;
+	q->left = 0;
+	if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s.%u", TGT_IPC_PATH, port) >=
+	    sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* A local connect either succeeds or fails at once. */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc == -ENOENT || rc == -ECONNREFUSED ? -ENOTCONN : rc;
+	}
+	return tgt_ipc_show_on(q, fd, d);
+}
+
+ssize_t tgt_ipc_read(void *arg, char *buf, size_t len)
+{
+	struct tgt_ipc *q = arg;
+
+	if (q->fd < 0)
+		return -EBADF;
+	for (;;) {
+		ssize_t r;
+		int rc;
+
+		if (q->left == 0 || len == 0)
+			return 0;
+		r = recv(q->fd, buf, len < q->left ? len : q->left, MSG_DONTWAIT);
+		if (r > 0) {
+			q->left -= (size_t)r;
+			/* tgtd counts the string's NUL; tgtadm prints up to it.
+			 * A NUL anywhere else is the parser's to refuse. */
+			if (q->left == 0 && buf[r - 1] == '\0')
+				r--;
+			return r;
+		}
+		if (r == 0)
+			return -EPROTO; /* tgtd closed early */
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		if ((rc = deadline_poll_fd(q->fd, POLLIN, q->d)))
+			return rc;
+	}
+}
+
+void tgt_ipc_close(struct tgt_ipc *q)
+{
+	if (q->fd >= 0)
+		close(q->fd);
+	q->fd = -1;
+	q->left = 0;
 }

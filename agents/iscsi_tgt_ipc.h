@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "deadline.h"
 
@@ -29,12 +30,36 @@ void tgt_ipc_show_request(uint8_t req[TGT_IPC_REQ_LEN]);
  * max_len + 8. Returns the text length, or -EPROTO. */
 long tgt_ipc_check_header(const uint8_t hdr[8], size_t max_len);
 
-/* Asks the tgtd on control port for its target listing, until d. On
- * success *out is a malloc'd, NUL-terminated copy of the text (*len bytes,
- * without the NUL tgtd sends at its end, as tgtadm prints it).
- * Returns 0; -ENOTCONN when no tgtd listens there; -EPROTO for an answer
- * that is not what tgtadm would print; -ETIMEDOUT; -ENAMETOOLONG; -ENOMEM;
- * another -errno. */
-int tgt_ipc_show(unsigned port, struct deadline d, char **out, size_t *len);
+/* One listing query in flight: the text follows the header on fd. */
+struct tgt_ipc {
+	int fd;                /* -1 when closed */
+	size_t left;           /* bytes of the answer still to read */
+	struct deadline d;     /* every read ends by then */
+};
+
+/* Asks the tgtd on control port for its target listing, until d: connects
+ * and sends the request. tgtd then works on the answer while the caller
+ * does something else; tgt_ipc_show_header() waits for it. Returns 0 with q
+ * open; -ENOTCONN when no tgtd listens there; -ETIMEDOUT; -ENAMETOOLONG;
+ * another -errno. q is closed on failure. */
+int tgt_ipc_show_open(struct tgt_ipc *q, unsigned port, struct deadline d);
+
+/* The same over fd, already connected (tgt_ipc_show_open's second half;
+ * a test's socketpair). q owns fd from here on, also on failure. */
+int tgt_ipc_show_on(struct tgt_ipc *q, int fd, struct deadline d);
+
+/* Reads the answer's header: err 0 and a length within bounds; then
+ * q->left is the listing's length and tgt_ipc_read() streams it. Returns 0;
+ * -EPROTO for a header that is not what tgtadm expects (or tgtd closing);
+ * -ETIMEDOUT; another -errno. q is closed on failure. */
+int tgt_ipc_show_header(struct tgt_ipc *q);
+
+/* A tgt_show_read_fn over an open struct tgt_ipc *: at most len bytes of
+ * the listing, without the NUL tgtd counts at its end (as tgtadm prints
+ * it); 0 at its end; -EPROTO when tgtd closes early; -ETIMEDOUT at q->d. */
+ssize_t tgt_ipc_read(void *q, char *buf, size_t len);
+
+/* Closes q (safe twice). */
+void tgt_ipc_close(struct tgt_ipc *q);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct tgt_show_lun {
 	uint64_t number;
@@ -45,9 +46,11 @@ struct tgt_show_target {
 	size_t n_acl;
 };
 
-/* Strings point into the parser's own copy of the text. */
+struct tgt_show_block;
+
+/* Strings are the parser's own copies, freed with the result. */
 struct tgt_show {
-	char *text;
+	struct tgt_show_block *strings;
 	struct tgt_show_target *targets;
 	size_t n_targets;
 };
@@ -58,10 +61,17 @@ struct tgt_show {
 int tgt_show_parse(const char *out, size_t len, struct tgt_show *show, char *why,
 		   size_t whylen);
 
-/* The same on a malloc'd buffer of len + 1 bytes, which the result takes
- * over (no copy): freed by tgt_show_free(), or at once on failure. */
-int tgt_show_parse_owned(char *text, size_t len, struct tgt_show *show, char *why,
-			 size_t whylen);
+/* Where a streamed listing comes from: puts at most len bytes into buf and
+ * returns how many, 0 at the end of the listing, or -errno. */
+typedef ssize_t (*tgt_show_read_fn)(void *arg, char *buf, size_t len);
+
+/* The same, reading the text through read(arg, ...) as it parses, a few KB
+ * at a time (monitor parses straight from tgtd's socket). len_hint is the
+ * listing's length when known (it sizes the LUN arrays), else 0. Returns
+ * what tgt_show_parse() does, or the reader's -errno (why then empty); it
+ * stops reading at the first error. */
+int tgt_show_parse_stream(tgt_show_read_fn read, void *arg, size_t len_hint,
+			  struct tgt_show *show, char *why, size_t whylen);
 
 void tgt_show_free(struct tgt_show *show);
 

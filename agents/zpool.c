@@ -4,8 +4,10 @@
  * imported with -f only when `force` allows it (force=fenced: Pacemaker's
  * stonith-enabled=true, or twinhead-quorumd reporting the peer fenced).
  * stop exports it, retrying a busy pool a bounded number of times, and
- * uses -f only with export_force. monitor runs one `zpool list`; a
- * transient state is read again before the monitor fails.
+ * uses -f only with export_force. monitor reads what `zpool list` prints
+ * (for an ONLINE pool on zfs-fuse asked over the daemon's socket, without
+ * running zpool: lib/zpool_backend.h); a transient state is read again
+ * before the monitor fails.
  *
  * Every zpool, zfs and crm_attribute call goes through exec_run() with a
  * deadline inside the action's own: a hung ZFS (a stopped zfs-fuse daemon,
@@ -36,6 +38,7 @@
 #include "os.h"
 #include "quorumd_state.h"
 #include "tools.h"
+#include "zpool_backend.h"
 #include "zpool_mmp.h"
 #include "zpool_name.h"
 #include "zpool_parse.h"
@@ -69,6 +72,11 @@ enum {
 
 /* How long holders get between SIGTERM and SIGKILL (export_force). */
 #define HOLDER_GRACE_MS 2000
+
+/* The direct query (no zpool) gets at most this, and at most half the time
+ * left: a stopped daemon must leave zpool its turn, and zpool's words in
+ * the reason. */
+#define DIRECT_CAP_MS 2000
 
 /* What start keeps back from the import for the health check after it. */
 #define START_RESERVE_MS 1500
@@ -343,6 +351,36 @@ struct zp_query {
 	char said[200];
 };
 
+/* The pool asked without running zpool, through zfs-fuse's socket
+ * (TWINHEAD_ZFS_SOCKET names another socket; set empty, it turns this
+ * off; with TWINHEAD_TOOL_ZPOOL set it must be named). True only for an
+ * imported, ONLINE pool; every other answer, and any surprise, is left to
+ * zpool. */
+static bool zp_direct(struct zp *z, struct deadline d, struct zp_query *r)
+{
+	const char *where = ocf_env(z->ctx, "TWINHEAD_ZFS_SOCKET");
+	int64_t cap = deadline_left_ms(d) / 2;
+	char why[200];
+	int rc;
+
+	if (where && !where[0])
+		return false;
+	/* A zpool set for tests (a stand-in) has the last word: only an
+	 * explicitly named socket is asked then. */
+	if (!where && ocf_env(z->ctx, "TWINHEAD_TOOL_ZPOOL"))
+		return false;
+	rc = zpool_backend_zfsfuse.list(where, z->pool,
+					deadline_cap_ms(d, cap < DIRECT_CAP_MS ? cap : DIRECT_CAP_MS),
+					&r->row, why, sizeof(why));
+	if (rc == 0) {
+		r->q = Q_IMPORTED;
+		return true;
+	}
+	memset(&r->row, 0, sizeof(r->row));
+	th_debug("%s: asked zpool (%s)", z->pool, why);
+	return false;
+}
+
 static void zp_query(struct zp *z, struct deadline d, struct zp_query *r)
 {
 	const char *argv[] = { z->zpool, "list", "-H", "-o", "name,health,guid", z->pool, NULL };
@@ -350,6 +388,8 @@ static void zp_query(struct zp *z, struct deadline d, struct zp_query *r)
 	int rc;
 
 	memset(r, 0, sizeof(*r));
+	if (zp_direct(z, d, r))
+		return;
 	rc = zp_exec(argv, NULL, d, &res);
 	r->exec_rc = rc;
 	if (rc == -ETIMEDOUT) {
@@ -1410,7 +1450,9 @@ static const struct ocf_agent zpool_agent = {
 		"busy_retries times, and uses -f only with export_force=true. When it cannot "
 		"export, it fails with the reason (what held the pool), so that Pacemaker "
 		"fences the node.\n\n"
-		"monitor: depth 0 runs one `zpool list`: ONLINE is running, DEGRADED is "
+		"monitor: depth 0 reads what `zpool list` prints (zfs-fuse is asked over its "
+		"socket for an ONLINE pool, zpool runs for anything else): ONLINE is running, "
+		"DEGRADED is "
 		"running but degraded (190), FAULTED, UNAVAIL and SUSPENDED are errors, a "
 		"pool not imported is not running; any other state is read again for up to 5 s "
 		"before it counts. Depth 10 reads `zpool status` (suspended I/O, "

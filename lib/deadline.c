@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <time.h>
 
 int64_t deadline_now_ms(void)
@@ -79,4 +80,29 @@ int deadline_poll_fd(int fd, short events, struct deadline d)
 		if (rc < 0 && errno != EINTR)
 			return -errno;
 	}
+}
+
+int deadline_recv_all(int fd, void *buf, size_t n, struct deadline d)
+{
+	unsigned char *p = buf;
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = recv(fd, p + got, n - got, MSG_DONTWAIT);
+		int rc;
+
+		if (r > 0) {
+			got += (size_t)r;
+			continue;
+		}
+		if (r == 0)
+			return -EPROTO; /* the peer closed early */
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		if ((rc = deadline_poll_fd(fd, POLLIN, d)))
+			return rc;
+	}
+	return 0;
 }

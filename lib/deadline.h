@@ -7,6 +7,7 @@
 #define TWINHEAD_DEADLINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct deadline {
@@ -35,5 +36,9 @@ int deadline_sleep_ms(struct deadline d, int64_t ms);
  * Returns 0 when ready (or on POLLERR/POLLHUP: the next read or write
  * reports it), -ETIMEDOUT at the deadline, or -errno. */
 int deadline_poll_fd(int fd, short events, struct deadline d);
+
+/* Receives exactly n bytes from the stream socket fd before d: 0, or
+ * -EPROTO when the peer closed first, -ETIMEDOUT, or -errno. */
+int deadline_recv_all(int fd, void *buf, size_t n, struct deadline d);
 
 #endif

@@ -47,6 +47,18 @@ static int lock_make_parents(const char *path)
 	return 0;
 }
 
+/* O_NOFOLLOW: a symlink planted in a shared directory must not make root
+ * create or lock a file elsewhere. Returns the descriptor or -errno. */
+static int lock_open(const char *path)
+{
+	int fd;
+
+	do
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	while (fd < 0 && errno == EINTR);
+	return fd < 0 ? -errno : fd;
+}
+
 int lock_acquire(struct lock *l, const char *path, struct deadline d)
 {
 	int64_t sleep_ms = LOCK_SLEEP_MIN_MS;
@@ -59,17 +71,18 @@ int lock_acquire(struct lock *l, const char *path, struct deadline d)
 	if (l->fd >= 0)
 		return -EBUSY;
 
-	rc = lock_make_parents(path);
-	if (rc < 0)
-		return rc;
-	/* O_NOFOLLOW: a symlink planted in a shared directory must not make
-	 * root create or lock a file elsewhere. */
-	do
-		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-			  0600);
-	while (fd < 0 && errno == EINTR);
+	/* The directories are made only when the open says they are missing:
+	 * an agent's monitor takes a lock on every call, and they are there
+	 * after the first. */
+	fd = lock_open(path);
+	if (fd == -ENOENT) {
+		rc = lock_make_parents(path);
+		if (rc < 0)
+			return rc;
+		fd = lock_open(path);
+	}
 	if (fd < 0)
-		return -errno;
+		return fd;
 
 	/* Try at least once, even with d already past: a free lock is taken. */
 	for (;;) {

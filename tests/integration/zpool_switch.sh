@@ -21,6 +21,19 @@ lab_exec a dd if=/dev/urandom of="$(zfs_mnt)/tank/data/blob" bs=1M count=8 conv=
 sum_a=$(lab_exec a md5sum "$(zfs_mnt)/tank/data/blob" | cut -d' ' -f1)
 zpool_run a monitor
 tap_is "monitor on a: running" $? 0
+# An ONLINE pool is asked over zfs-fuse's socket: no zpool runs. The same
+# monitor with the socket turned off runs zpool and agrees.
+out=$(lab_exec a strace -f -qq -e trace=clone,clone3,fork,vfork -o /dev/stdout \
+	env -i OCF_RESKEY_pool=tank OCF_RESKEY_CRM_meta_interval=10000 \
+	/usr/lib/ocf/resource.d/twinhead/zpool monitor 2>/dev/null)
+tap_is "  asked over zfs-fuse's socket, forking no process" "$(grep -cE 'clone|fork' <<<"$out")" 0
+AGENT_ENV=(TWINHEAD_ZFS_SOCKET=)
+zpool_run a monitor
+tap_is "  with the socket turned off (zpool): running" $? 0
+AGENT_ENV=(TWINHEAD_ZFS_SOCKET=/nonexistent/zfs_socket)
+zpool_run a monitor
+tap_is "  with no daemon at the socket named (zpool answers): running" $? 0
+AGENT_ENV=()
 zpool_run a start
 tap_is "start again on a: already imported is success" $? 0
 zpool_run b monitor

@@ -91,6 +91,43 @@ START_TEST(luns_sorted_and_identities_empty)
 }
 END_TEST
 
+/* Dots are only special as a whole component. */
+START_TEST(luns_dots_inside_names_are_fine)
+{
+	struct iscsi_lun *l;
+	size_t n;
+
+	ck_assert_int_eq(iscsi_luns_parse("1:/tank/.a 2:/tank/..b 3:/tank/c. 4:/tank/d.. 5:/e...",
+					  &l, &n, why, sizeof(why)),
+			 0);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_str_eq(l[1].path, "/tank/..b");
+	ck_assert_str_eq(l[4].path, "/e...");
+	free(l);
+}
+END_TEST
+
+/* Paths that differ only in their last byte, or in one byte of a long
+ * common prefix: the duplicate check must tell them apart, and find the
+ * one real duplicate among many. */
+START_TEST(luns_duplicate_paths_among_many)
+{
+	char *s = malloc(600 * 80);
+	struct iscsi_lun *l;
+	size_t n, off = 0;
+
+	for (unsigned i = 1; i <= 600; i++)
+		off += (size_t)sprintf(s + off, "%u:/tmp/twinhead-lab/bench/shared/disks/l%05u ", i, i);
+	ck_assert_int_eq(iscsi_luns_parse(s, &l, &n, why, sizeof(why)), 0);
+	ck_assert_uint_eq(n, 600);
+	free(l);
+	sprintf(s + off, "601:/tmp/twinhead-lab/bench/shared/disks/l00417");
+	ck_assert_int_eq(iscsi_luns_parse(s, &l, &n, why, sizeof(why)), -EINVAL);
+	ck_assert_msg(strstr(why, "backs both LUN 417 and LUN 601"), "why: %s", why);
+	free(s);
+}
+END_TEST
+
 START_TEST(luns_refused_with_reasons)
 {
 	static const struct {
@@ -110,6 +147,15 @@ START_TEST(luns_refused_with_reasons)
 		{ "1:/tank/../a", "canonical" },
 		{ "1:/tank//a", "canonical" },
 		{ "1:/tank/a/", "ends with" },
+		{ "1:/tank/.", "canonical" },
+		{ "1:/tank/..", "canonical" },
+		{ "1:/.", "canonical" },
+		{ "1://", "canonical" },
+		{ "1:/tank/\x7f", "character" },
+		{ "1:/tank/\x01" "a", "character" },
+		/* A bad character is named before a bad component. */
+		{ "1:/tank/../a\"b", "character" },
+		{ "1:/tank/a 2:/tank/b 3:/tank/c 4:/tank/b", "one file, one LUN" },
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -214,6 +260,8 @@ int main(void)
 	tcase_add_test(tc, portals_refused);
 	tcase_add_test(tc, luns_sorted_and_identities_empty);
 	tcase_add_test(tc, luns_refused_with_reasons);
+	tcase_add_test(tc, luns_dots_inside_names_are_fine);
+	tcase_add_test(tc, luns_duplicate_paths_among_many);
 	tcase_add_test(tc, luns_at_most_1024);
 	tcase_add_test(tc, acl_kinds_and_normalisation);
 	tcase_add_test(tc, acl_empty_means_nobody_and_all_is_explicit);

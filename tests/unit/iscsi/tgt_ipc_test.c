@@ -1,6 +1,9 @@
 /* tgtd's management socket: the request is byte for byte what tgtadm
  * 1.0.85 sends for `--op show --mode target` (captured with strace), the
- * answer header is checked, and a local server stands in for tgtd. */
+ * answer header is checked, and a thread on a socketpair stands in for tgtd:
+ * the listing streams through the parser in pieces of any size, tgtd's
+ * final NUL is dropped, and an early close, a refusal, a NUL inside the
+ * text and silence are errors. */
 #include "config.h"
 
 #include <check.h>
@@ -15,6 +18,7 @@
 
 #include "../check_tap.h"
 #include "iscsi_tgt_ipc.h"
+#include "iscsi_tgt_show.h"
 
 START_TEST(request_matches_tgtadm)
 {
@@ -58,12 +62,224 @@ END_TEST
 
 START_TEST(no_daemon_is_not_connected)
 {
-	char *out;
-	size_t len;
+	struct tgt_ipc q;
 
 	/* Nobody runs a tgtd on control port 65001 in a unit test. */
-	ck_assert_int_eq(tgt_ipc_show(65001, deadline_in_ms(1000), &out, &len), -ENOTCONN);
-	ck_assert_ptr_null(out);
+	ck_assert_int_eq(tgt_ipc_show_open(&q, 65001, deadline_in_ms(1000)), -ENOTCONN);
+	ck_assert_int_eq(q.fd, -1);
+	tgt_ipc_close(&q);
+}
+END_TEST
+
+/* A stand-in for tgtd on the other end of a socketpair: reads the request,
+ * then writes the answer in pieces of chunk bytes (0: all at once), then
+ * stays silent for linger_ms before closing. */
+struct fake_tgtd {
+	int fd;
+	const uint8_t *answer;
+	size_t len;
+	size_t chunk;
+	int linger_ms;
+	uint8_t request[TGT_IPC_REQ_LEN];
+	ssize_t request_len;
+};
+
+static void *fake_tgtd_run(void *arg)
+{
+	struct fake_tgtd *f = arg;
+	size_t off = 0;
+
+	f->request_len = recv(f->fd, f->request, sizeof(f->request), MSG_WAITALL);
+	while (off < f->len) {
+		size_t n = f->chunk && f->chunk < f->len - off ? f->chunk : f->len - off;
+		ssize_t w = send(f->fd, f->answer + off, n, MSG_NOSIGNAL);
+
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+		if (f->chunk)
+			usleep(200);
+	}
+	if (f->linger_ms)
+		usleep((useconds_t)f->linger_ms * 1000);
+	close(f->fd);
+	return NULL;
+}
+
+static const char listing[] =
+	"Target 1: iqn.2024-01.org.example:t1\n"
+	"    System information:\n"
+	"        Driver: iscsi\n"
+	"        State: ready\n"
+	"    I_T nexus information:\n"
+	"    LUN information:\n"
+	"        LUN: 0\n"
+	"            Type: controller\n"
+	"            SCSI ID: IET     00010000\n"
+	"            SCSI SN: beaf10\n"
+	"            Size: 0 MB, Block size: 1\n"
+	"            Online: Yes\n"
+	"            Removable media: No\n"
+	"            Prevent removal: No\n"
+	"            Readonly: No\n"
+	"            SWP: No\n"
+	"            Thin-provisioning: No\n"
+	"            Backing store type: null\n"
+	"            Backing store path: None\n"
+	"            Backing store flags: \n"
+	"    Account information:\n"
+	"    ACL information:\n"
+	"        ALL\n";
+
+/* header {err, len} + text (+ the NUL tgtd counts), as tgtd sends it. */
+static uint8_t *answer_of(const char *text, size_t text_len, bool nul, uint32_t err,
+			  size_t *len)
+{
+	uint32_t total = (uint32_t)(8 + text_len + (nul ? 1 : 0));
+	uint8_t *a = calloc(1, total);
+
+	memcpy(a, &err, 4);
+	memcpy(a + 4, &total, 4);
+	memcpy(a + 8, text, text_len);
+	*len = total;
+	return a;
+}
+
+static char why[256];
+
+/* Runs one query against a fake tgtd; returns the parse result. */
+static int query(struct fake_tgtd *f, int deadline_ms, struct tgt_show *show)
+{
+	struct tgt_ipc q;
+	pthread_t th;
+	int sv[2], rc;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	f->fd = sv[1];
+	ck_assert_int_eq(pthread_create(&th, NULL, fake_tgtd_run, f), 0);
+	why[0] = '\0';
+	rc = tgt_ipc_show_on(&q, sv[0], deadline_in_ms(deadline_ms));
+	if (rc == 0)
+		rc = tgt_ipc_show_header(&q);
+	if (rc == 0) {
+		rc = tgt_show_parse_stream(tgt_ipc_read, &q, q.left, show, why, sizeof(why));
+		tgt_ipc_close(&q);
+	}
+	pthread_join(th, NULL);
+	return rc;
+}
+
+START_TEST(listing_streams_in_pieces)
+{
+	static const size_t chunks[] = { 0, 1, 7, 100, 4096 };
+
+	for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		struct fake_tgtd f = { .chunk = chunks[i] };
+		struct tgt_show show;
+		uint8_t want[TGT_IPC_REQ_LEN];
+
+		f.answer = answer_of(listing, strlen(listing), true, 0, &f.len);
+		ck_assert_msg(query(&f, 5000, &show) == 0, "chunk %zu: %s", chunks[i], why);
+		ck_assert_uint_eq(show.n_targets, 1);
+		ck_assert_str_eq(show.targets[0].name, "iqn.2024-01.org.example:t1");
+		ck_assert_str_eq(show.targets[0].luns[0].path, "None");
+		ck_assert_str_eq(show.targets[0].acl[0], "ALL");
+		tgt_show_free(&show);
+		tgt_ipc_show_request(want);
+		ck_assert_int_eq(f.request_len, TGT_IPC_REQ_LEN);
+		ck_assert_mem_eq(f.request, want, sizeof(want));
+		free((void *)f.answer);
+	}
+}
+END_TEST
+
+START_TEST(listing_without_its_nul_is_fine)
+{
+	struct fake_tgtd f = { 0 };
+	struct tgt_show show;
+
+	f.answer = answer_of(listing, strlen(listing), false, 0, &f.len);
+	ck_assert_int_eq(query(&f, 5000, &show), 0);
+	tgt_show_free(&show);
+	free((void *)f.answer);
+}
+END_TEST
+
+START_TEST(empty_listing_is_no_target)
+{
+	struct fake_tgtd f = { 0 };
+	struct tgt_show show;
+
+	f.answer = answer_of("", 0, true, 0, &f.len);
+	ck_assert_int_eq(query(&f, 5000, &show), 0);
+	ck_assert_uint_eq(show.n_targets, 0);
+	tgt_show_free(&show);
+	free((void *)f.answer);
+}
+END_TEST
+
+START_TEST(nul_inside_the_listing_is_refused)
+{
+	char text[sizeof(listing)];
+	struct fake_tgtd f = { 0 };
+	struct tgt_show show;
+
+	memcpy(text, listing, sizeof(listing));
+	text[40] = '\0';
+	f.answer = answer_of(text, strlen(listing), true, 0, &f.len);
+	ck_assert_int_eq(query(&f, 5000, &show), -EPROTO);
+	ck_assert_msg(strstr(why, "control character 0x00"), "why: %s", why);
+	ck_assert_uint_eq(show.n_targets, 0);
+	free((void *)f.answer);
+}
+END_TEST
+
+START_TEST(early_close_is_a_protocol_error)
+{
+	struct fake_tgtd f = { 0 };
+	struct tgt_show show;
+	size_t full;
+
+	/* The header promises the whole listing; half of it arrives. */
+	f.answer = answer_of(listing, strlen(listing), true, 0, &full);
+	f.len = full / 2;
+	ck_assert_int_eq(query(&f, 5000, &show), -EPROTO);
+	ck_assert_uint_eq(show.n_targets, 0);
+	/* Closed within the header. */
+	f.len = 5;
+	ck_assert_int_eq(query(&f, 5000, &show), -EPROTO);
+	free((void *)f.answer);
+}
+END_TEST
+
+START_TEST(refusal_header_is_a_protocol_error)
+{
+	struct fake_tgtd f = { 0 };
+	struct tgt_show show;
+
+	f.answer = answer_of(listing, strlen(listing), true, 22, &f.len);
+	ck_assert_int_eq(query(&f, 5000, &show), -EPROTO);
+	free((void *)f.answer);
+}
+END_TEST
+
+START_TEST(silence_ends_at_the_deadline)
+{
+	struct fake_tgtd f = { 0 };
+	struct tgt_show show;
+	int64_t t0 = deadline_now_ms(), took;
+
+	/* Header and half the text, then silence for longer than the
+	 * deadline. */
+	f.answer = answer_of(listing, strlen(listing), true, 0, &f.len);
+	f.len = f.len / 2;
+	f.linger_ms = 1500;
+	ck_assert_int_eq(query(&f, 300, &show), -ETIMEDOUT);
+	took = deadline_now_ms() - t0;
+	/* The reader gave up at 300 ms; the join waited for the fake. */
+	ck_assert_int_ge(took, 300);
+	ck_assert_uint_eq(show.n_targets, 0);
+	free((void *)f.answer);
 }
 END_TEST
 
@@ -75,6 +291,13 @@ int main(void)
 	tcase_add_test(tc, request_matches_tgtadm);
 	tcase_add_test(tc, header_checks);
 	tcase_add_test(tc, no_daemon_is_not_connected);
+	tcase_add_test(tc, listing_streams_in_pieces);
+	tcase_add_test(tc, listing_without_its_nul_is_fine);
+	tcase_add_test(tc, empty_listing_is_no_target);
+	tcase_add_test(tc, nul_inside_the_listing_is_refused);
+	tcase_add_test(tc, early_close_is_a_protocol_error);
+	tcase_add_test(tc, refusal_header_is_a_protocol_error);
+	tcase_add_test(tc, silence_ends_at_the_deadline);
 	suite_add_tcase(s, tc);
 	return check_tap_run(s);
 }

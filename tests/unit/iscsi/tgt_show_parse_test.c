@@ -242,6 +242,15 @@ START_TEST(damage_is_refused_with_the_line)
 		  "twice" },
 		{ "        LUN: 2\n", "        LUN: 1\n", "twice" },
 		{ "State: ready", "State: re\tady", "control character" },
+		/* Lines are checked as the parser reaches them: a control
+		 * character in a value, in a path, in the very last line
+		 * (which would otherwise end a complete listing early), and a
+		 * carriage return before a newline. */
+		{ "shared/cu.img", "shared/cu\x7f.img", "line 95: control character 0x7f" },
+		{ "    ACL information:\n        ALL\n", "    ACL information:\n        A\x01L\n",
+		  "control character 0x01" },
+		{ "        bob\n", "        bob\r\n", "control character 0x0d" },
+		{ "SCSI SN: beaf10", "SCSI SN: beaf\x1b" "10", "line 10: control character 0x1b" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -275,6 +284,72 @@ START_TEST(truncated_output_is_refused)
 }
 END_TEST
 
+/* Many windows' worth of text (the parser streams 16 KB at a time):
+ * every kept string must survive the window moving on. */
+START_TEST(long_listing_spans_windows)
+{
+	size_t cap = 600 * 700, off = 0;
+	char *s = malloc(cap);
+
+	off += (size_t)sprintf(s + off, "Target 7: iqn.2024-01.org.example:big\n"
+					"    System information:\n"
+					"        Driver: iscsi\n"
+					"        State: ready\n"
+					"    I_T nexus information:\n"
+					"    LUN information:\n");
+	for (unsigned i = 1; i <= 600; i++)
+		off += (size_t)sprintf(s + off,
+				       "        LUN: %u\n"
+				       "            Type: disk\n"
+				       "            SCSI ID: %032u\n"
+				       "            SCSI SN: sn%u\n"
+				       "            Size: 1 MB, Block size: 512\n"
+				       "            Online: Yes\n"
+				       "            Removable media: No\n"
+				       "            Prevent removal: No\n"
+				       "            Readonly: No\n"
+				       "            SWP: No\n"
+				       "            Thin-provisioning: No\n"
+				       "            Backing store type: rdwr\n"
+				       "            Backing store path: /tmp/twinhead-lab/big/shared/l%u\n"
+				       "            Backing store flags: \n",
+				       i, i, i, i);
+	off += (size_t)sprintf(s + off, "    ACL information:\n        10.0.0.0/8\n");
+	ck_assert_int_eq(parse(s), 0);
+	ck_assert_uint_eq(show.n_targets, 1);
+	ck_assert_uint_eq(show.targets[0].n_luns, 600);
+	for (unsigned i = 1; i <= 600; i++) {
+		const struct tgt_show_lun *l = tgt_show_find_lun(&show.targets[0], i);
+		char want[64];
+
+		ck_assert_ptr_nonnull(l);
+		snprintf(want, sizeof(want), "/tmp/twinhead-lab/big/shared/l%u", i);
+		ck_assert_str_eq(l->path, want);
+		snprintf(want, sizeof(want), "sn%u", i);
+		ck_assert_str_eq(l->scsi_sn, want);
+	}
+	ck_assert_str_eq(show.targets[0].acl[0], "10.0.0.0/8");
+	tgt_show_free(&show);
+	free(s);
+}
+END_TEST
+
+/* A line longer than the window is refused, not split. */
+START_TEST(overlong_line_is_refused)
+{
+	size_t n = 40000;
+	char *big = malloc(n + 16), *s;
+
+	memset(big, 'a', n);
+	strcpy(big + n, "\n");
+	s = edit("        bogus\n", big);
+	ck_assert_int_eq(parse(s), -EPROTO);
+	ck_assert_msg(strstr(why, "longer than"), "why: %s", why);
+	free(s);
+	free(big);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tgt_show_parse");
@@ -285,6 +360,8 @@ int main(void)
 	tcase_add_test(tc, outgoing_accounts_and_nop_settings);
 	tcase_add_test(tc, damage_is_refused_with_the_line);
 	tcase_add_test(tc, truncated_output_is_refused);
+	tcase_add_test(tc, long_listing_spans_windows);
+	tcase_add_test(tc, overlong_line_is_refused);
 	suite_add_tcase(s, tc);
 	return check_tap_run(s);
 }
