@@ -51,6 +51,26 @@ int os_addr_add(const struct os_link *link, const struct netaddr *a, unsigned pr
 /* Removes a/prefix from the interface. -EADDRNOTAVAIL when it is not there. */
 int os_addr_del(unsigned ifindex, const struct netaddr *a, unsigned prefix);
 
+/* Stops this host accepting packets addressed to a, which stays
+ * configured: a new connection to a can no longer be made (its SYN is
+ * dropped, nothing answers), while this host can still send from a (the
+ * RSTs of os_tcp_reset()). Linux: deletes a's local route (table local,
+ * type local, a/32 or a/128); only the kernel adds it back, when a is
+ * added again, the interface comes up again, or (IPv4) a primary address
+ * of the subnet is removed and a promoted. 0 also when a had no local
+ * route (already deaf; an IPv6 address during DAD). -EOPNOTSUPP where
+ * the OS cannot do it (FreeBSD: delivery follows the address list, not a
+ * route); -EBUSY when a still had a local route after 8 deletions (one
+ * per interface that has a); another -errno. */
+int os_addr_deafen(const struct netaddr *a);
+
+/* Whether a, found configured with os_addr_find(), is deaf: 1 when this
+ * host does not accept packets to it (Linux: no local route; normal only
+ * while an IPv6 address is tentative or its interface is down, otherwise
+ * left by os_addr_deafen()), 0 when it does, or -errno. Always 0 where
+ * os_addr_deafen() is not supported. */
+int os_addr_deaf(const struct netaddr *a);
+
 /* The interface and prefix of the most specific directly connected route
  * (no gateway) that covers a: how an address finds its NIC when none is
  * configured. -ENOENT when no connected route covers it. */
@@ -72,9 +92,11 @@ int os_announce(const struct os_link *link, const struct netaddr *a);
  * gets an RST now instead of noticing after its own timeout (IPv4: also
  * dual-stack sockets' IPv4-mapped connections). Listening sockets and
  * connections in TIME_WAIT are left alone. Call it while a is still
- * configured: the RST needs a as its source address. Works in rounds of
- * list-then-reset until a round finds nothing (at most 3), so a peer that
- * reconnected at once is reset again. *reset receives how many
+ * configured (the RST needs a as its source address) and, where
+ * supported, deaf (os_addr_deafen(): otherwise a peer that reconnects at
+ * once may do so after the last round and before a is removed). Works in
+ * rounds of list-then-reset until a round finds nothing (at most 3), so a
+ * peer that reconnected at once is reset again. *reset receives how many
  * connections were reset, also on error. Returns 0, -EOPNOTSUPP when this
  * kernel cannot reset sockets (Linux built without
  * CONFIG_INET_DIAG_DESTROY), -EPERM without the privilege, -ETIMEDOUT

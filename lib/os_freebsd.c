@@ -390,6 +390,26 @@ int os_addr_del(unsigned ifindex, const struct netaddr *a, unsigned prefix)
 	}
 }
 
+/* FreeBSD has no way to make an address stop accepting packets while it
+ * stays configured, short of a packet filter: as read from the source,
+ * ip_input() and ip6_input() deliver what matches a configured address
+ * (the address hash), and the lo0 host route the kernel keeps for each
+ * address only carries the host's own traffic to it. So a stop resets
+ * connections with the address fully live (the window os.h describes
+ * stays open), and no address is ever deaf. Unverified: see
+ * docs/verification.md. */
+int os_addr_deafen(const struct netaddr *a)
+{
+	(void)a;
+	return -EOPNOTSUPP;
+}
+
+int os_addr_deaf(const struct netaddr *a)
+{
+	(void)a;
+	return 0;
+}
+
 /* ---- routes ---- */
 
 /* A routing table dump can grow between sizing it and reading it. */

@@ -244,6 +244,90 @@ int os_addr_del(unsigned ifindex, const struct netaddr *a, unsigned prefix)
 	return nl_talk(addr_msg(buf, RTM_DELADDR, 0, ifindex, a, prefix), NULL, NULL);
 }
 
+/* ---- an address's local route ----
+ *
+ * The kernel adds one for every local address (IPv4: fib_add_ifaddr;
+ * IPv6: addrconf, once DAD is done): table local, type local, a/32 or
+ * a/128, on the address's interface (older kernels may put an IPv6 one
+ * on lo: the interface is not matched). Input delivers a packet to this
+ * host only through it. Output from a does not need it: IPv4 checks a
+ * source address against the address list (__ip_dev_find), IPv6 not at
+ * all. So without it, sockets on a can still send their RSTs, and a SYN
+ * to a goes to forwarding, which a host that does not forward drops
+ * without an ICMP error. Deleting a afterwards ignores the missing route
+ * (fib_magic, ip6_del_rt). */
+
+/* At most this many local routes for one address (the same address on
+ * several interfaces) are deleted. */
+#define LOCAL_ROUTE_MAX 8
+
+static int local_route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct addr_query *q = data;
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct attrs a = { .max = RTA_MAX + 1 };
+	unsigned table;
+
+	if (q->found || rtm->rtm_family != q->want->family || rtm->rtm_type != RTN_LOCAL ||
+	    rtm->rtm_dst_len != netaddr_max_prefix(q->want))
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*rtm), attr_cb, &a);
+	table = a.tb[RTA_TABLE] ? mnl_attr_get_u32(a.tb[RTA_TABLE]) : rtm->rtm_table;
+	if (table == RT_TABLE_LOCAL && a.tb[RTA_DST] &&
+	    mnl_attr_get_payload_len(a.tb[RTA_DST]) == netaddr_len(q->want) &&
+	    memcmp(mnl_attr_get_payload(a.tb[RTA_DST]), q->want->u.bytes,
+		   netaddr_len(q->want)) == 0)
+		q->found = true;
+	return MNL_CB_OK;
+}
+
+int os_addr_deaf(const struct netaddr *a)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct addr_query q = { .want = a };
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	int rc;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (unsigned char)a->family;
+	rc = nl_talk(nlh, local_route_cb, &q);
+	if (rc < 0)
+		return rc;
+	return q.found ? 0 : 1;
+}
+
+int os_addr_deafen(const struct netaddr *a)
+{
+	for (int i = 0; i < LOCAL_ROUTE_MAX; i++) {
+		char buf[MNL_SOCKET_BUFFER_SIZE];
+		struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+		struct rtmsg *rtm;
+		int rc;
+
+		nlh->nlmsg_type = RTM_DELROUTE;
+		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+		rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+		rtm->rtm_family = (unsigned char)a->family;
+		rtm->rtm_dst_len = (unsigned char)netaddr_max_prefix(a);
+		rtm->rtm_table = RT_TABLE_LOCAL;
+		rtm->rtm_type = RTN_LOCAL;
+		rtm->rtm_scope = RT_SCOPE_NOWHERE; /* any scope, as ip route del */
+		rtm->rtm_protocol = RTPROT_UNSPEC;  /* any protocol */
+		mnl_attr_put(nlh, RTA_DST, netaddr_len(a), a->u.bytes);
+		rc = nl_talk(nlh, NULL, NULL);
+		/* ESRCH: no (more) local route for a. */
+		if (rc == -ESRCH)
+			return 0;
+		if (rc < 0)
+			return rc;
+	}
+	return -EBUSY; /* the kernel kept answering with one more */
+}
+
 /* ---- routes ---- */
 
 struct route_query {

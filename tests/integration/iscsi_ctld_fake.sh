@@ -57,7 +57,9 @@ while :; do sleep 0.05 & wait \$!; done
 FAKE
 chmod 0755 "$T/ctld" "$T/ctladm" "$T/daemon"
 lab_spawn a ctld "$T/daemon"
-for _ in $(seq 50); do [[ -s $T/ctld.pid ]] && break; sleep 0.02; done
+# Up to 10 s: on a loaded machine bash and the first regen take a while.
+for _ in $(seq 500); do [[ -s $T/ctld.pid ]] && break; sleep 0.02; done
+[[ -s $T/ctld.pid ]] || { echo "Bail out! the fake ctld did not start"; exit 1; }
 (umask 077 && echo "ctld-secret-12" >"$T/chap")
 
 IQN=iqn.2024-01.org.twinhead:ctld
