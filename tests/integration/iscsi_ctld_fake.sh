@@ -70,7 +70,12 @@ P=(implementation=ctld iqn=$IQN "luns=0:/tank/a 1:/tank/b" portals=10.0.0.100:32
 agent_run a iscsitarget monitor "${P[@]}"
 tap_is "probe: not running" $? 7
 agent_run a iscsitarget start "${P[@]}"
-tap_is "start" $? 0 || tap_diag "$(agent_reason)"
+tap_is "start" $? 0 || {
+	tap_diag "$(agent_reason)"
+	tap_diag "pid file: $(cat "$T/ctld.pid" 2>&1); served: $(cat "$T/served" 2>&1)"
+	tap_diag "fake ctld's log: $(cat "$(lab_state_dir)/nodes/a/log/ctld.log" 2>&1)"
+	tap_diag "processes in a: $(lab_exec a ps -eo pid,stat,args 2>&1)"
+}
 tap_is "ctl.conf keeps the administrator's lines first" "$(head -c ${#original} "$CONF")" "$original"
 tap_like "  and ends with this target's block" "$(tail -1 "$CONF")" "^# END twinhead:iscsitarget $IQN\$"
 tap_like "  with both LUNs, the CHAP account and the portal group" "$(cat "$CONF")" \
