@@ -281,20 +281,26 @@ static int local_route_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int os_addr_deaf(const struct netaddr *a)
+/* Dumps family's routes (all tables) through cb. */
+static int route_dump(int family, mnl_cb_t cb, void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct addr_query q = { .want = a };
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
-	int rc;
 
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_GETROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = (unsigned char)a->family;
-	rc = nl_talk(nlh, local_route_cb, &q);
+	rtm->rtm_family = (unsigned char)family;
+	return nl_talk(nlh, cb, data);
+}
+
+int os_addr_deaf(const struct netaddr *a)
+{
+	struct addr_query q = { .want = a };
+	int rc = route_dump(a->family, local_route_cb, &q);
+
 	if (rc < 0)
 		return rc;
 	return q.found ? 0 : 1;
@@ -365,18 +371,9 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 int os_route_find_connected(const struct netaddr *a, char ifname[OS_IFNAME_MAX],
 			    unsigned *prefix)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct route_query q = { .want = a, .best_len = 0 };
-	struct nlmsghdr *nlh;
-	struct rtmsg *rtm;
-	int rc;
+	int rc = route_dump(a->family, route_cb, &q);
 
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = (unsigned char)a->family;
-	rc = nl_talk(nlh, route_cb, &q);
 	if (rc < 0)
 		return rc;
 	if (q.best_len == 0 || !if_indextoname(q.best_oif, ifname))
