@@ -35,7 +35,7 @@ for head in heada headb; do
 		lanplus=1 cipher=3 method=onoff power_wait=0 power_timeout=10 \
 		pcmk_host_list="$head" \
 		op monitor interval=60s timeout=20s
-	p constraint location "fence-$head" avoids "$head"
+	p constraint location add "l-fence-$head-elsewhere" "fence-$head" "$head" -INFINITY
 done
 
 for pool in tank pond; do
@@ -60,7 +60,7 @@ for pool in tank pond; do
 		ip="$ip" cidr_netmask=24 nic=eth0 \
 		op monitor interval=10s timeout=20s \
 		--no-default-ops --group "g-$pool"
-	p constraint location "g-$pool" prefers "$home=50"
+	p constraint location add "l-g-$pool-prefers-$home" "g-$pool" "$home" 50
 done
 
 if [ "$push" = 1 ]; then

@@ -35,7 +35,7 @@ for head in heada headb; do
 		lanplus=1 cipher=3 method=onoff power_wait=0 power_timeout=10 \
 		pcmk_host_list="$head" \
 		op monitor interval=60s timeout=20s
-	p constraint location "fence-$head" avoids "$head"
+	p constraint location add "l-fence-$head-elsewhere" "fence-$head" "$head" -INFINITY
 done
 
 p resource create tank ocf:twinhead:zpool \
@@ -55,7 +55,7 @@ p resource create tank-ip ocf:twinhead:floatip \
 	ip=10.213.0.100 cidr_netmask=24 nic=eth0 \
 	op monitor interval=10s timeout=20s \
 	--no-default-ops --group g-tank
-p constraint location g-tank prefers heada=50
+p constraint location add l-g-tank-prefers-heada g-tank heada 50
 
 if [ "$push" = 1 ]; then
 	pcs cluster cib-push "$cib" --config

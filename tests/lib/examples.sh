@@ -12,7 +12,9 @@
 #                              the example DIR's FORM (crm or pcs) applied to
 #                              an empty CIB inside heada (no cluster touched),
 #                              into FILE
-#   ex_summary FILE            tests/lib/cib_summary.py FILE
+#   ex_summary FILE            the configuration of CIB FILE as sorted lines
+#                              (tests/examples/cib_summary.xsl), without
+#                              what the cluster or the lab sets by itself
 #   ex_down NAME               tear lab NAME down; 0 when nothing is left
 
 EX_LAB=$TH_SRCDIR/lab/twinhead-lab
@@ -68,7 +70,9 @@ ex_offline_cib() {
 }
 
 ex_summary() {
-	python3 "$TH_SRCDIR/tests/lib/cib_summary.py" "$1"
+	xsltproc "$TH_SRCDIR/tests/examples/cib_summary.xsl" "$1" |
+		grep -Ev '^(node |property (dc-version|cluster-infrastructure|cluster-name|dc-deadtime|have-watchdog|last-lrm-refresh)=)' |
+		sort
 }
 
 ex_down() {
