@@ -1,13 +1,29 @@
 #!/bin/bash
 # twinhead-quorumd's safety in the lab: a network split with the disk still
-# shared changes nothing; a head that cannot read the disk changes nothing;
+# shared changes nothing; a secondary that loses the disk changes nothing;
 # a frozen primary is fenced before anyone takes over; an unreachable BMC
 # means no takeover at all.
 TH_SRCDIR=${TH_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$TH_SRCDIR/tests/lib/lab.sh"
 . "$TH_SRCDIR/tests/lib/quorumd.sh"
 
+command -v losetup >/dev/null && command -v blockdev >/dev/null ||
+	tap_skip_all "losetup or blockdev not found (util-linux)"
 qd_setup qdsafe
+# b reaches the shared disk file through a loop device of its own, so that
+# b alone can lose the disk (blockdev --setro: its writes fail) while a's
+# view stays whole.
+LOOPB=$(losetup -f --show "$QD_SHARED/qd.img") || tap_skip_all "no free loop device"
+safe_cleanup() {
+	lab_stop
+	blockdev --setrw "$LOOPB" 2>/dev/null
+	losetup -d "$LOOPB" 2>/dev/null
+}
+trap safe_cleanup EXIT
+trap 'safe_cleanup; exit 130' INT
+trap 'safe_cleanup; exit 143' TERM
+blockdev --setrw "$LOOPB" # the flag outlives a detach: start clean
+sed -i "s|^disk = .*|disk = $LOOPB|" "$QD_SHARED/b.conf"
 qd_start a
 qd_start b
 qd_wait_role a primary 15 && qd_wait_role b secondary 5
@@ -21,14 +37,20 @@ tap_is "split: b stays secondary" "$(qd_role b)" secondary
 tap_is "split: nobody was fenced" "$(qd_power_offs a)$(qd_power_offs b)" 00
 lab_cable a up
 
-# b loses sight of the disk (its view of the file becomes empty).
-lab_exec b sh -c "truncate -s 0 /run/empty.img && mount --bind /run/empty.img $QD_SHARED/qd.img"
+# b loses the disk: its writes fail from now on.
+blockdev --setro "$LOOPB"
 sleep 5
+tap_like "b without the disk: b notices (its slot writes fail)" \
+	"$(cat "$(lab_state_dir)"/nodes/b/log/qd*.log)" "writing this head's slot failed"
 tap_is "b without the disk: a stays primary" "$(qd_role a)" primary
 tap_isnt "b without the disk: b never becomes primary" "$(qd_role b)" primary
 tap_is "b without the disk: nobody was fenced" "$(qd_power_offs a)$(qd_power_offs b)" 00
-lab_exec b umount "$QD_SHARED/qd.img"
-sleep 3
+blockdev --setrw "$LOOPB"
+if qd_wait_role b secondary 10; then
+	tap_ok "disk back: b is secondary again"
+else
+	tap_not_ok "disk back: b is secondary again" "b: $(qd_role b)"
+fi
 
 # Frozen primary: b fences a through its BMC before taking over.
 qd_stop a STOP
