@@ -14,66 +14,7 @@
 #include <string.h>
 
 #include "sha256.h"
-
-struct sb {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void sb_printf(struct sb *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->oom)
-		return;
-	for (;;) {
-		size_t room = b->cap - b->len;
-
-		va_start(ap, fmt);
-		n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? room : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->oom = true;
-			return;
-		}
-		if (b->s && (size_t)n < room) {
-			b->len += (size_t)n;
-			return;
-		}
-		{
-			size_t cap = b->cap ? b->cap * 2 : 1024;
-			char *p;
-
-			while (cap < b->len + (size_t)n + 1)
-				cap *= 2;
-			p = realloc(b->s, cap);
-			if (!p) {
-				b->oom = true;
-				return;
-			}
-			b->s = p;
-			b->cap = cap;
-		}
-	}
-}
-
-static void sb_append(struct sb *b, const char *s, size_t n)
-{
-	sb_printf(b, "%.*s", (int)n, s);
-}
-
-static char *sb_finish(struct sb *b)
-{
-	if (b->oom || !b->s) {
-		free(b->s);
-		return b->oom ? NULL : strdup("");
-	}
-	return b->s;
-}
+#include "strbuf.h"
 
 void ctld_group_name(const char *iqn, char out[24])
 {
@@ -87,66 +28,66 @@ void ctld_group_name(const char *iqn, char out[24])
 
 char *ctld_fragment(const struct iscsi_target *t, const char *secret, const char *resource)
 {
-	struct sb b = { 0 };
+	struct strbuf b = { 0 };
 	char group[24];
 	bool any = false;
 
 	ctld_group_name(t->iqn, group);
-	sb_printf(&b, CTLD_MARK_BEGIN "%s\n", t->iqn);
-	sb_printf(&b, "# Written by ocf:twinhead:iscsitarget (resource %s); do not edit:\n",
+	strbuf_printf(&b, CTLD_MARK_BEGIN "%s\n", t->iqn);
+	strbuf_printf(&b, "# Written by ocf:twinhead:iscsitarget (resource %s); do not edit:\n",
 		  resource && *resource ? resource : "-");
-	sb_printf(&b, "# the agent rewrites this block at start and removes it at stop.\n");
+	strbuf_printf(&b, "# the agent rewrites this block at start and removes it at stop.\n");
 
-	sb_printf(&b, "auth-group \"%s\" {\n", group);
+	strbuf_printf(&b, "auth-group \"%s\" {\n", group);
 	if (t->n_acl == 0) {
-		sb_printf(&b, "\tauth-type \"deny\"\n");
+		strbuf_printf(&b, "\tauth-type \"deny\"\n");
 	} else {
 		if (t->user[0] && secret)
-			sb_printf(&b, "\tchap \"%s\" \"%s\"\n", t->user, secret);
+			strbuf_printf(&b, "\tchap \"%s\" \"%s\"\n", t->user, secret);
 		else
-			sb_printf(&b, "\tauth-type \"none\"\n");
+			strbuf_printf(&b, "\tauth-type \"none\"\n");
 		for (size_t i = 0; i < t->n_acl; i++)
 			if (t->acl[i].kind == ISCSI_ACL_NAME)
-				sb_printf(&b, "\tinitiator-name \"%s\"\n", t->acl[i].text);
+				strbuf_printf(&b, "\tinitiator-name \"%s\"\n", t->acl[i].text);
 		for (size_t i = 0; i < t->n_acl; i++)
 			if (t->acl[i].kind == ISCSI_ACL_ADDRESS)
-				sb_printf(&b, "\tinitiator-portal \"%s\"\n", t->acl[i].text);
+				strbuf_printf(&b, "\tinitiator-portal \"%s\"\n", t->acl[i].text);
 	}
-	sb_printf(&b, "}\n");
+	strbuf_printf(&b, "}\n");
 
 	if (t->n_portals > 0) {
-		sb_printf(&b, "portal-group \"%s\" {\n", group);
+		strbuf_printf(&b, "portal-group \"%s\" {\n", group);
 		/* Discovery lists the target only to initiators its ACL admits. */
-		sb_printf(&b, "\tdiscovery-auth-group \"no-authentication\"\n");
-		sb_printf(&b, "\tdiscovery-filter \"portal-name\"\n");
+		strbuf_printf(&b, "\tdiscovery-auth-group \"no-authentication\"\n");
+		strbuf_printf(&b, "\tdiscovery-filter \"portal-name\"\n");
 		for (size_t i = 0; i < t->n_portals; i++)
-			sb_printf(&b, "\tlisten \"%s\"\n", t->portals[i].text);
-		sb_printf(&b, "}\n");
+			strbuf_printf(&b, "\tlisten \"%s\"\n", t->portals[i].text);
+		strbuf_printf(&b, "}\n");
 		any = true;
 	}
 
-	sb_printf(&b, "target \"%s\" {\n", t->iqn);
-	sb_printf(&b, "\tauth-group \"%s\"\n", group);
+	strbuf_printf(&b, "target \"%s\" {\n", t->iqn);
+	strbuf_printf(&b, "\tauth-group \"%s\"\n", group);
 	if (any)
-		sb_printf(&b, "\tportal-group \"%s\"\n", group);
+		strbuf_printf(&b, "\tportal-group \"%s\"\n", group);
 	for (size_t i = 0; i < t->n_luns; i++) {
 		const struct iscsi_lun *l = &t->luns[i];
 
-		sb_printf(&b, "\tlun %u {\n", l->number);
-		sb_printf(&b, "\t\tpath \"%s\"\n", l->path);
-		sb_printf(&b, "\t\tblocksize %u\n", t->block_size);
-		sb_printf(&b, "\t\tserial \"%s\"\n", l->serial);
-		sb_printf(&b, "\t\tdevice-id \"%s\"\n", l->device_id);
-		sb_printf(&b, "\t\toption \"vendor\" \"%s\"\n", t->vendor);
-		sb_printf(&b, "\t\toption \"product\" \"%s\"\n", t->product);
-		sb_printf(&b, "\t\toption \"revision\" \"%s\"\n", t->revision);
-		sb_printf(&b, "\t\toption \"naa\" \"0x6%s\"\n", l->device_id + 1);
-		sb_printf(&b, "\t\toption \"writecache\" \"%s\"\n", t->write_cache ? "on" : "off");
-		sb_printf(&b, "\t}\n");
+		strbuf_printf(&b, "\tlun %u {\n", l->number);
+		strbuf_printf(&b, "\t\tpath \"%s\"\n", l->path);
+		strbuf_printf(&b, "\t\tblocksize %u\n", t->block_size);
+		strbuf_printf(&b, "\t\tserial \"%s\"\n", l->serial);
+		strbuf_printf(&b, "\t\tdevice-id \"%s\"\n", l->device_id);
+		strbuf_printf(&b, "\t\toption \"vendor\" \"%s\"\n", t->vendor);
+		strbuf_printf(&b, "\t\toption \"product\" \"%s\"\n", t->product);
+		strbuf_printf(&b, "\t\toption \"revision\" \"%s\"\n", t->revision);
+		strbuf_printf(&b, "\t\toption \"naa\" \"0x6%s\"\n", l->device_id + 1);
+		strbuf_printf(&b, "\t\toption \"writecache\" \"%s\"\n", t->write_cache ? "on" : "off");
+		strbuf_printf(&b, "\t}\n");
 	}
-	sb_printf(&b, "}\n");
-	sb_printf(&b, CTLD_MARK_END "%s\n", t->iqn);
-	return sb_finish(&b);
+	strbuf_printf(&b, "}\n");
+	strbuf_printf(&b, CTLD_MARK_END "%s\n", t->iqn);
+	return strbuf_take(&b);
 }
 
 /* Finds the line that is exactly mark + iqn, from p on. Returns its start
@@ -198,7 +139,7 @@ int ctld_conf_has_block(const char *text, const char *iqn)
 char *ctld_conf_splice(const char *old, const char *iqn, const char *block, int *err,
 		       int *changed)
 {
-	struct sb b = { 0 };
+	struct strbuf b = { 0 };
 	const char *begin, *end;
 	char *out;
 	int found = locate(old, iqn, &begin, &end);
@@ -210,19 +151,19 @@ char *ctld_conf_splice(const char *old, const char *iqn, const char *block, int 
 		return NULL;
 	}
 	if (found) {
-		sb_append(&b, old, (size_t)(begin - old));
+		strbuf_printf(&b, "%.*s", (int)(begin - old), old);
 		if (block)
-			sb_printf(&b, "%s", block);
-		sb_printf(&b, "%s", end);
+			strbuf_printf(&b, "%s", block);
+		strbuf_printf(&b, "%s", end);
 	} else {
-		sb_printf(&b, "%s", old);
+		strbuf_printf(&b, "%s", old);
 		if (block) {
 			if (*old && old[strlen(old) - 1] != '\n')
-				sb_printf(&b, "\n");
-			sb_printf(&b, "%s", block);
+				strbuf_printf(&b, "\n");
+			strbuf_printf(&b, "%s", block);
 		}
 	}
-	out = sb_finish(&b);
+	out = strbuf_take(&b);
 	if (!out) {
 		*err = -ENOMEM;
 		return NULL;

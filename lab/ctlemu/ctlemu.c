@@ -13,48 +13,6 @@
 
 /* ---- small things ---- */
 
-void ctlemu_buf_printf(struct ctlemu_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->oom)
-		return;
-	for (;;) {
-		size_t room = b->cap - b->len;
-
-		va_start(ap, fmt);
-		n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? room : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->oom = true;
-			return;
-		}
-		if (b->p && (size_t)n < room) {
-			b->len += (size_t)n;
-			return;
-		}
-		{
-			size_t ncap = (b->cap ? b->cap * 2 : 256) + (size_t)n;
-			char *np = realloc(b->p, ncap);
-
-			if (!np) {
-				b->oom = true;
-				return;
-			}
-			b->p = np;
-			b->cap = ncap;
-			b->p[b->len] = '\0';
-		}
-	}
-}
-
-void ctlemu_buf_free(struct ctlemu_buf *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof(*b));
-}
-
 void ctlemu_logf(struct ctlemu *e, const char *fmt, ...)
 {
 	char msg[512];
@@ -636,16 +594,16 @@ struct ctlemu_lun *ctlemu_lun_find(struct ctlemu *e, unsigned id)
 
 /* ---- status ---- */
 
-void ctlemu_status(struct ctlemu *e, struct ctlemu_buf *out)
+void ctlemu_status(struct ctlemu *e, struct strbuf *out)
 {
 	static const char *kinds[] = { "none", "listen", "connect" };
 
 	ctlemu_check_split_brain(e);
-	ctlemu_buf_printf(out, "EMULATION of FreeBSD CTL HA (twinhead lab/ctlemu), not a kernel\n");
-	ctlemu_buf_printf(out, "ha_id=%d ha_mode=%d ha_role=%d ha_link=%d ha_peer=\"%s\" (%s)\n",
+	strbuf_printf(out, "EMULATION of FreeBSD CTL HA (twinhead lab/ctlemu), not a kernel\n");
+	strbuf_printf(out, "ha_id=%d ha_mode=%d ha_role=%d ha_link=%d ha_peer=\"%s\" (%s)\n",
 			  e->ha_id, e->ha_mode, e->active_shelf ? 0 : 1, e->ha_link, e->ha_peer,
 			  kinds[e->peer_kind]);
-	ctlemu_buf_printf(out, "peer_role=%s\n",
+	strbuf_printf(out, "peer_role=%s\n",
 			  e->peer_role < 0 ? "unknown" : e->peer_role == 0 ? "0" : "1");
 	for (size_t i = 0; i < CTLEMU_MAX_LUNS; i++) {
 		const struct ctlemu_lun *l = &e->luns[i];
@@ -654,11 +612,11 @@ void ctlemu_status(struct ctlemu *e, struct ctlemu_buf *out)
 		if (!l->used)
 			continue;
 		ctlemu_alua(e, l, &ts, &os);
-		ctlemu_buf_printf(out, "lun %u backend=%s primary=%d peer_primary=%d open=%d "
+		strbuf_printf(out, "lun %u backend=%s primary=%d peer_primary=%d open=%d "
 				  "alua_self=%s alua_other=%s\n",
 				  l->id, l->backend, l->primary, l->peer_primary, l->open,
 				  ctlemu_alua_name(ts), ctlemu_alua_name(os));
 	}
-	ctlemu_buf_printf(out, "split_brain=%s\n", e->split_brain ? "yes" : "no");
+	strbuf_printf(out, "split_brain=%s\n", e->split_brain ? "yes" : "no");
 }
 

@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strbuf.h"
+
 #define CTLEMU_SOCKET_DEFAULT "/run/ctlemu.sock"
 #define CTLEMU_PEER_MAX 128      /* ctl_ha.c: char ha_peer[128] */
 #define CTLEMU_DEFAULT_PORT 999  /* ctl_ha.c: port when the string has none */
@@ -37,15 +39,6 @@
 
 enum ctlemu_peer_kind { CTLEMU_PEER_NONE, CTLEMU_PEER_LISTEN, CTLEMU_PEER_CONNECT };
 
-struct ctlemu_buf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-void ctlemu_buf_printf(struct ctlemu_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void ctlemu_buf_free(struct ctlemu_buf *b);
 
 struct ctlemu_opt {
 	char name[32];
@@ -167,8 +160,8 @@ size_t ctlemu_rtpg(const struct ctlemu *e, const struct ctlemu_lun *lun, uint8_t
 
 /* Runs "ctladm ARGV..." (argv[0] is "ctladm") against the state; writes
  * what ctladm would print. Returns its exit status. */
-int ctlemu_ctladm(struct ctlemu *e, int argc, char **argv, struct ctlemu_buf *out,
-		  struct ctlemu_buf *err);
+int ctlemu_ctladm(struct ctlemu *e, int argc, char **argv, struct strbuf *out,
+		  struct strbuf *err);
 
 /* Re-evaluates the emulator-only split-brain check (both heads primary
  * while linked, globally or for a LUN); logs on every change. */
@@ -176,7 +169,7 @@ void ctlemu_check_split_brain(struct ctlemu *e);
 
 /* The emulator's own report (labelled EMULATION): tunables, link, roles,
  * LUN ALUA states, split brain. */
-void ctlemu_status(struct ctlemu *e, struct ctlemu_buf *out);
+void ctlemu_status(struct ctlemu *e, struct strbuf *out);
 
 const char *ctlemu_alua_name(int state);
 

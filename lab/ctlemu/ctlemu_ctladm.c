@@ -108,17 +108,17 @@ static bool backend_known(const char *b)
 	return strcmp(b, "block") == 0 || strcmp(b, "ramdisk") == 0;
 }
 
-static void xml_esc(struct ctlemu_buf *b, const char *s)
+static void xml_esc(struct strbuf *b, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '&')
-			ctlemu_buf_printf(b, "&amp;");
+			strbuf_printf(b, "&amp;");
 		else if (*s == '<')
-			ctlemu_buf_printf(b, "&lt;");
+			strbuf_printf(b, "&lt;");
 		else if (*s == '>')
-			ctlemu_buf_printf(b, "&gt;");
+			strbuf_printf(b, "&gt;");
 		else
-			ctlemu_buf_printf(b, "%c", *s);
+			strbuf_printf(b, "%c", *s);
 	}
 }
 
@@ -136,7 +136,7 @@ static uint64_t listed_size(const struct ctlemu_lun *l)
 	return maxlba > 0 ? maxlba + 1 : 0;
 }
 
-static int cmd_devlist(struct ctlemu *e, struct optp *p, struct ctlemu_buf *out)
+static int cmd_devlist(struct ctlemu *e, struct optp *p, struct strbuf *out)
 {
 	const char *arg, *backend = NULL;
 	int c, verbose = 0, xml = 0;
@@ -150,58 +150,58 @@ static int cmd_devlist(struct ctlemu *e, struct optp *p, struct ctlemu_buf *out)
 			xml = 1;
 	}
 	if (xml) {
-		ctlemu_buf_printf(out, "<ctllunlist>\n");
+		strbuf_printf(out, "<ctllunlist>\n");
 		for (size_t i = 0; i < CTLEMU_MAX_LUNS; i++) {
 			const struct ctlemu_lun *l = &e->luns[i];
 
 			if (!l->used)
 				continue;
-			ctlemu_buf_printf(out, "<lun id=\"%u\">\n", l->id);
-			ctlemu_buf_printf(out, "\t<backend_type>%s</backend_type>\n", l->backend);
-			ctlemu_buf_printf(out, "\t<lun_type>0</lun_type>\n");
-			ctlemu_buf_printf(out, "\t<size>%llu</size>\n",
+			strbuf_printf(out, "<lun id=\"%u\">\n", l->id);
+			strbuf_printf(out, "\t<backend_type>%s</backend_type>\n", l->backend);
+			strbuf_printf(out, "\t<lun_type>0</lun_type>\n");
+			strbuf_printf(out, "\t<size>%llu</size>\n",
 					  (unsigned long long)listed_size(l));
-			ctlemu_buf_printf(out, "\t<blocksize>%u</blocksize>\n", l->blocksize);
-			ctlemu_buf_printf(out, "\t<serial_number>");
+			strbuf_printf(out, "\t<blocksize>%u</blocksize>\n", l->blocksize);
+			strbuf_printf(out, "\t<serial_number>");
 			xml_esc(out, l->serial);
-			ctlemu_buf_printf(out, "</serial_number>\n\t<device_id>");
+			strbuf_printf(out, "</serial_number>\n\t<device_id>");
 			xml_esc(out, l->devid);
-			ctlemu_buf_printf(out, "</device_id>\n");
+			strbuf_printf(out, "</device_id>\n");
 			if (strcmp(l->backend, "block") == 0)
-				ctlemu_buf_printf(out, "\t<num_threads>14</num_threads>\n");
+				strbuf_printf(out, "\t<num_threads>14</num_threads>\n");
 			for (size_t k = 0; k < l->nopts; k++) {
-				ctlemu_buf_printf(out, "\t<%s>", l->opts[k].name);
+				strbuf_printf(out, "\t<%s>", l->opts[k].name);
 				xml_esc(out, l->opts[k].value);
-				ctlemu_buf_printf(out, "</%s>\n", l->opts[k].name);
+				strbuf_printf(out, "</%s>\n", l->opts[k].name);
 			}
-			ctlemu_buf_printf(out, "</lun>\n");
+			strbuf_printf(out, "</lun>\n");
 		}
-		ctlemu_buf_printf(out, "</ctllunlist>\n");
+		strbuf_printf(out, "</ctllunlist>\n");
 		return 0;
 	}
-	ctlemu_buf_printf(out, "LUN Backend  %18s %4s %-16s %-16s\n", "Size (Blocks)", "BS",
+	strbuf_printf(out, "LUN Backend  %18s %4s %-16s %-16s\n", "Size (Blocks)", "BS",
 			  "Serial Number", "Device ID");
 	for (size_t i = 0; i < CTLEMU_MAX_LUNS; i++) {
 		const struct ctlemu_lun *l = &e->luns[i];
 
 		if (!l->used || (backend && strcmp(backend, l->backend) != 0))
 			continue;
-		ctlemu_buf_printf(out, "%3u %-8s %18llu %4u %-16s %-16s\n", l->id, l->backend,
+		strbuf_printf(out, "%3u %-8s %18llu %4u %-16s %-16s\n", l->id, l->backend,
 				  (unsigned long long)listed_size(l), l->blocksize, l->serial,
 				  l->devid);
 		if (!verbose)
 			continue;
-		ctlemu_buf_printf(out, "      lun_type=0\n");
+		strbuf_printf(out, "      lun_type=0\n");
 		if (strcmp(l->backend, "block") == 0)
-			ctlemu_buf_printf(out, "      num_threads=14\n");
+			strbuf_printf(out, "      num_threads=14\n");
 		for (size_t k = 0; k < l->nopts; k++)
-			ctlemu_buf_printf(out, "      %s=%s\n", l->opts[k].name, l->opts[k].value);
+			strbuf_printf(out, "      %s=%s\n", l->opts[k].name, l->opts[k].value);
 	}
 	return 0;
 }
 
-static int cmd_create(struct ctlemu *e, struct optp *p, struct ctlemu_buf *out,
-		      struct ctlemu_buf *err)
+static int cmd_create(struct ctlemu *e, struct optp *p, struct strbuf *out,
+		      struct strbuf *err)
 {
 	struct ctlemu_lun nl, *slot = NULL;
 	const char *arg, *backend = NULL, *serial = NULL, *devid = NULL, *warn;
@@ -221,13 +221,13 @@ static int cmd_create(struct ctlemu *e, struct optp *p, struct ctlemu_buf *out,
 		case 'S': serial = arg; break;
 		case 's':
 			if (expand_number(arg, &size) < 0) {
-				ctlemu_buf_printf(err, "ctladm: cctl_create_lun: invalid -s argument\n");
+				strbuf_printf(err, "ctladm: cctl_create_lun: invalid -s argument\n");
 				return 1;
 			}
 			break;
 		case 'o':
 			if (nl.nopts == CTLEMU_MAX_OPTS || split_opt(arg, &nl.opts[nl.nopts]) < 0) {
-				ctlemu_buf_printf(err, "ctladm: cctl_create_lun: option -o takes "
+				strbuf_printf(err, "ctladm: cctl_create_lun: option -o takes "
 						  "\"name=value\"argument\n");
 				return 1;
 			}
@@ -236,12 +236,12 @@ static int cmd_create(struct ctlemu *e, struct optp *p, struct ctlemu_buf *out,
 		}
 	}
 	if (!backend) {
-		ctlemu_buf_printf(err, "ctladm: cctl_create_lun: backend name (-b) must be "
+		strbuf_printf(err, "ctladm: cctl_create_lun: backend name (-b) must be "
 				  "specified\n");
 		return 1;
 	}
 	if (!backend_known(backend)) {
-		ctlemu_buf_printf(err, "ctladm: LUN creation error: Backend \"%s\" not found.\n",
+		strbuf_printf(err, "ctladm: LUN creation error: Backend \"%s\" not found.\n",
 				  backend);
 		return 1;
 	}
@@ -250,7 +250,7 @@ static int cmd_create(struct ctlemu *e, struct optp *p, struct ctlemu_buf *out,
 	if (id_set) {
 		if (id >= 1024 || ctlemu_lun_find(e, id)) {
 			ctlemu_logf(e, "ctl: requested LUN ID %u is already in use", id);
-			ctlemu_buf_printf(err, "ctladm: LUN creation error: LUN configuration "
+			strbuf_printf(err, "ctladm: LUN creation error: LUN configuration "
 					  "error, see dmesg for details\n");
 			return 1;
 		}
@@ -265,12 +265,12 @@ static int cmd_create(struct ctlemu *e, struct optp *p, struct ctlemu_buf *out,
 			n_backend++;
 	}
 	if (!slot) {
-		ctlemu_buf_printf(err, "ctladm: LUN creation error: EMULATION: the emulator holds "
+		strbuf_printf(err, "ctladm: LUN creation error: EMULATION: the emulator holds "
 				  "at most %d LUNs\n", CTLEMU_MAX_LUNS);
 		return 1;
 	}
 	if (strcmp(backend, "ramdisk") == 0 && size < bs) {
-		ctlemu_buf_printf(err, "ctladm: LUN creation error: "
+		strbuf_printf(err, "ctladm: LUN creation error: "
 				  "ctl_backend_ramdisk_create: LUN size %llu < blocksize %u\n",
 				  (unsigned long long)size, bs);
 		return 1;
@@ -293,24 +293,24 @@ static int cmd_create(struct ctlemu *e, struct optp *p, struct ctlemu_buf *out,
 	ctlemu_lun_eval_primary(e, slot);
 	warn = ctlemu_lun_open_close(e, slot, wbuf, sizeof(wbuf));
 	if (warn)
-		ctlemu_buf_printf(err, "ctladm: LUN creation warning: %s\n", warn);
+		strbuf_printf(err, "ctladm: LUN creation warning: %s\n", warn);
 	e->num_created++;
 	e->want_announce = true; /* ctl_add_lun -> ctl_isc_announce_lun */
 	ctlemu_check_split_brain(e);
-	ctlemu_buf_printf(out, "LUN created successfully\n");
-	ctlemu_buf_printf(out, "backend:       %s\n", slot->backend);
-	ctlemu_buf_printf(out, "device type:   %d\n", 0);
-	ctlemu_buf_printf(out, "LUN size:      %llu bytes\n", (unsigned long long)slot->size_bytes);
-	ctlemu_buf_printf(out, "blocksize      %u bytes\n", slot->blocksize);
-	ctlemu_buf_printf(out, "LUN ID:        %u\n", slot->id);
-	ctlemu_buf_printf(out, "Serial Number: %s\n", slot->serial);
-	ctlemu_buf_printf(out, "Device ID:     %s\n", slot->devid);
+	strbuf_printf(out, "LUN created successfully\n");
+	strbuf_printf(out, "backend:       %s\n", slot->backend);
+	strbuf_printf(out, "device type:   %d\n", 0);
+	strbuf_printf(out, "LUN size:      %llu bytes\n", (unsigned long long)slot->size_bytes);
+	strbuf_printf(out, "blocksize      %u bytes\n", slot->blocksize);
+	strbuf_printf(out, "LUN ID:        %u\n", slot->id);
+	strbuf_printf(out, "Serial Number: %s\n", slot->serial);
+	strbuf_printf(out, "Device ID:     %s\n", slot->devid);
 	return 0;
 }
 
 static int lun_and_backend(struct optp *p, const char *fn, struct ctlemu_opt *opts,
 			   size_t *nopts, bool *size_set, const char **backend_out, unsigned *id,
-			   struct ctlemu_buf *err)
+			   struct strbuf *err)
 {
 	const char *arg, *backend = NULL;
 	bool id_set = false;
@@ -328,7 +328,7 @@ static int lun_and_backend(struct optp *p, const char *fn, struct ctlemu_opt *op
 			break;
 		case 'o':
 			if (*nopts == CTLEMU_MAX_OPTS || split_opt(arg, &opts[*nopts]) < 0) {
-				ctlemu_buf_printf(err, "ctladm: %s: option -o takes \"name=value\""
+				strbuf_printf(err, "ctladm: %s: option -o takes \"name=value\""
 						  "argument\n", fn);
 				return 1;
 			}
@@ -337,11 +337,11 @@ static int lun_and_backend(struct optp *p, const char *fn, struct ctlemu_opt *op
 		}
 	}
 	if (!backend) {
-		ctlemu_buf_printf(err, "ctladm: %s: backend name (-b) must be specified\n", fn);
+		strbuf_printf(err, "ctladm: %s: backend name (-b) must be specified\n", fn);
 		return 1;
 	}
 	if (!id_set) {
-		ctlemu_buf_printf(err, "ctladm: %s: LUN id (-l) must be specified\n", fn);
+		strbuf_printf(err, "ctladm: %s: LUN id (-l) must be specified\n", fn);
 		return 1;
 	}
 	*backend_out = backend;
@@ -350,24 +350,24 @@ static int lun_and_backend(struct optp *p, const char *fn, struct ctlemu_opt *op
 
 /* What the kernel answers once ctladm has sent the request. */
 static int find_lun(struct ctlemu *e, const char *backend, unsigned id, const char *what,
-		    struct ctlemu_lun **lun, struct ctlemu_buf *err)
+		    struct ctlemu_lun **lun, struct strbuf *err)
 {
 	if (!backend_known(backend)) {
-		ctlemu_buf_printf(err, "ctladm: LUN %s error: Backend \"%s\" not found.\n", what,
+		strbuf_printf(err, "ctladm: LUN %s error: Backend \"%s\" not found.\n", what,
 				  backend);
 		return 1;
 	}
 	*lun = ctlemu_lun_find(e, id);
 	if (!*lun || strcmp((*lun)->backend, backend) != 0) {
-		ctlemu_buf_printf(err, "ctladm: LUN %s error: LUN %u is not managed by the %s "
+		strbuf_printf(err, "ctladm: LUN %s error: LUN %u is not managed by the %s "
 				  "backend\n", what, id, backend);
 		return 1;
 	}
 	return 0;
 }
 
-static int cmd_modify(struct ctlemu *e, struct optp *p, struct ctlemu_buf *out,
-		      struct ctlemu_buf *err)
+static int cmd_modify(struct ctlemu *e, struct optp *p, struct strbuf *out,
+		      struct strbuf *err)
 {
 	const char *backend = NULL;
 	struct ctlemu_opt opts[CTLEMU_MAX_OPTS];
@@ -383,7 +383,7 @@ static int cmd_modify(struct ctlemu *e, struct optp *p, struct ctlemu_buf *out,
 	if (rc)
 		return rc;
 	if (!size_set && nopts == 0) {
-		ctlemu_buf_printf(err, "ctladm: cctl_modify_lun: size (-s) or options (-o) must "
+		strbuf_printf(err, "ctladm: cctl_modify_lun: size (-s) or options (-o) must "
 				  "be specified\n");
 		return 1;
 	}
@@ -398,14 +398,14 @@ static int cmd_modify(struct ctlemu *e, struct optp *p, struct ctlemu_buf *out,
 		e->want_announce = true;
 	warn = ctlemu_lun_open_close(e, l, wbuf, sizeof(wbuf));
 	if (warn)
-		ctlemu_buf_printf(err, "ctladm: LUN modification warning: %s\n", warn);
+		strbuf_printf(err, "ctladm: LUN modification warning: %s\n", warn);
 	ctlemu_check_split_brain(e);
-	ctlemu_buf_printf(out, "LUN %u modified successfully\n", id);
+	strbuf_printf(out, "LUN %u modified successfully\n", id);
 	return 0;
 }
 
-static int cmd_remove(struct ctlemu *e, struct optp *p, struct ctlemu_buf *out,
-		      struct ctlemu_buf *err)
+static int cmd_remove(struct ctlemu *e, struct optp *p, struct strbuf *out,
+		      struct strbuf *err)
 {
 	const char *backend = NULL;
 	struct ctlemu_opt opts[CTLEMU_MAX_OPTS];
@@ -419,12 +419,12 @@ static int cmd_remove(struct ctlemu *e, struct optp *p, struct ctlemu_buf *out,
 		return 1;
 	memset(l, 0, sizeof(*l));
 	ctlemu_check_split_brain(e);
-	ctlemu_buf_printf(out, "LUN %u removed successfully\n", id);
+	strbuf_printf(out, "LUN %u removed successfully\n", id);
 	return 0;
 }
 
-static int cmd_rtpg(struct ctlemu *e, unsigned lun, struct ctlemu_buf *out,
-		    struct ctlemu_buf *err)
+static int cmd_rtpg(struct ctlemu *e, unsigned lun, struct strbuf *out,
+		    struct strbuf *err)
 {
 	const struct ctlemu_lun *l = ctlemu_lun_find(e, lun);
 	uint8_t data[64];
@@ -432,33 +432,33 @@ static int cmd_rtpg(struct ctlemu *e, unsigned lun, struct ctlemu_buf *out,
 
 	if (!l) {
 		/* ctl_io_error_print() of the CHECK CONDITION (approximated). */
-		ctlemu_buf_printf(err, "(7:%u:0/%u): REPORT TARGET PORT GROUPS. CDB: a3 0a 00 00 00 "
+		strbuf_printf(err, "(7:%u:0/%u): REPORT TARGET PORT GROUPS. CDB: a3 0a 00 00 00 "
 				  "00 00 00 00 40 00 00 \n", e->ha_id == 2 ? 128 : 0, lun);
-		ctlemu_buf_printf(err, "(7:%u:0/%u): SCSI Status: Check Condition\n",
+		strbuf_printf(err, "(7:%u:0/%u): SCSI Status: Check Condition\n",
 				  e->ha_id == 2 ? 128 : 0, lun);
-		ctlemu_buf_printf(err, "(7:%u:0/%u): ILLEGAL REQUEST asc:25,0 (Logical unit not "
+		strbuf_printf(err, "(7:%u:0/%u): ILLEGAL REQUEST asc:25,0 (Logical unit not "
 				  "supported)\n", e->ha_id == 2 ? 128 : 0, lun);
 		return 0;
 	}
 	/* ctladm: a 64-byte buffer, then "0x%02x " per byte, 8 to a line. */
 	n = ctlemu_rtpg(e, l, data, sizeof(data));
 	for (size_t i = 0; i < n; i++) {
-		ctlemu_buf_printf(out, "0x%02x ", data[i]);
+		strbuf_printf(out, "0x%02x ", data[i]);
 		if ((i + 1) % 8 == 0)
-			ctlemu_buf_printf(out, "\n");
+			strbuf_printf(out, "\n");
 	}
-	ctlemu_buf_printf(out, "\n");
+	strbuf_printf(out, "\n");
 	return 0;
 }
 
-int ctlemu_ctladm(struct ctlemu *e, int argc, char **argv, struct ctlemu_buf *out,
-		  struct ctlemu_buf *err)
+int ctlemu_ctladm(struct ctlemu *e, int argc, char **argv, struct strbuf *out,
+		  struct strbuf *err)
 {
 	struct optp p = { .argc = argc, .argv = argv, .i = 2 };
 	const char *cmd = argc > 1 ? argv[1] : "";
 
 	if (argc < 2 || strcmp(cmd, "help") == 0 || strcmp(cmd, "-h") == 0) {
-		ctlemu_buf_printf(argc < 2 ? err : out,
+		strbuf_printf(argc < 2 ? err : out,
 				  "Usage: (EMULATION of ctladm: devlist, create, remove, modify, "
 				  "rtpg)\n"
 				  "         ctladm rtpg        [dev_id][general options]\n"
@@ -492,12 +492,12 @@ int ctlemu_ctladm(struct ctlemu *e, int argc, char **argv, struct ctlemu_buf *ou
 	}
 	if (strcmp(cmd, "rtpg") == 0) {
 		if (argc < 3 || !isdigit((unsigned char)argv[2][0])) {
-			ctlemu_buf_printf(err, "ctladm: option rtpg requires a lun argument\n");
+			strbuf_printf(err, "ctladm: option rtpg requires a lun argument\n");
 			return 1;
 		}
 		return cmd_rtpg(e, (unsigned)strtoul(argv[2], NULL, 0), out, err);
 	}
-	ctlemu_buf_printf(err, "ctladm: EMULATION: command '%s' is not emulated (devlist, "
+	strbuf_printf(err, "ctladm: EMULATION: command '%s' is not emulated (devlist, "
 			  "create, remove, modify, rtpg are)\n", cmd);
 	return 1;
 }

@@ -256,7 +256,7 @@ static char *handle(struct daemon *d, char *line)
 	char *sp, *resp = NULL;
 
 	if (strcmp(line, "STATUS") == 0) {
-		struct ctlemu_buf b = { 0 };
+		struct strbuf b = { 0 };
 		char *h;
 
 		ctlemu_status(e, &b);
@@ -264,7 +264,7 @@ static char *handle(struct daemon *d, char *line)
 		if (h && asprintf(&resp, "OK %s", h) < 0)
 			resp = NULL;
 		free(h);
-		ctlemu_buf_free(&b);
+		strbuf_free(&b);
 		return resp;
 	}
 	if (strncmp(line, "GET ", 4) == 0 || strncmp(line, "SET ", 4) == 0) {
@@ -310,7 +310,7 @@ static char *handle(struct daemon *d, char *line)
 	if (strncmp(line, "CTLADM ", 7) == 0) {
 		char *argv[65];
 		int argc = 0, status;
-		struct ctlemu_buf out = { 0 }, err = { 0 };
+		struct strbuf out = { 0 }, err = { 0 };
 		char *p = line + 7, *ho, *he;
 
 		while (p && *p) {
@@ -343,8 +343,8 @@ static char *handle(struct daemon *d, char *line)
 			resp = NULL;
 		free(ho);
 		free(he);
-		ctlemu_buf_free(&out);
-		ctlemu_buf_free(&err);
+		strbuf_free(&out);
+		strbuf_free(&err);
 		return resp;
 	}
 	return strdup("ERR EINVAL");

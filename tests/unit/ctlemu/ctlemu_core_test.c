@@ -107,8 +107,8 @@ static void link_down(void)
 	ctlemu_link_change(&b, 1);
 }
 
-static int ctladm(struct ctlemu *e, const char *line, struct ctlemu_buf *out,
-		  struct ctlemu_buf *err)
+static int ctladm(struct ctlemu *e, const char *line, struct strbuf *out,
+		  struct strbuf *err)
 {
 	char copy[512], *argv[32], *save = NULL;
 	int argc = 0;
@@ -124,13 +124,13 @@ static int ctladm(struct ctlemu *e, const char *line, struct ctlemu_buf *out,
 
 static void add_lun(struct ctlemu *e, unsigned id, const char *devid)
 {
-	struct ctlemu_buf out, err;
+	struct strbuf out, err;
 	char cmd[128];
 
 	snprintf(cmd, sizeof(cmd), "ctladm create -b ramdisk -s 1M -l %u -d %s", id, devid);
 	ck_assert_int_eq(ctladm(e, cmd, &out, &err), 0);
-	ctlemu_buf_free(&out);
-	ctlemu_buf_free(&err);
+	strbuf_free(&out);
+	strbuf_free(&err);
 }
 
 static void setup(void)
@@ -397,7 +397,7 @@ END_TEST
 
 START_TEST(ctladm_modify_replaces_options_and_lun_ha_role_overrides)
 {
-	struct ctlemu_buf out, err;
+	struct strbuf out, err;
 	int ts, os;
 
 	add_lun(&a, 0, "D0");
@@ -405,8 +405,8 @@ START_TEST(ctladm_modify_replaces_options_and_lun_ha_role_overrides)
 	ck_assert_int_eq(ctladm(&a, "ctladm modify -b ramdisk -l 0 -o vendor=X -o ha_role=primary",
 				&out, &err), 0);
 	ck_assert_str_eq(out.p, "LUN 0 modified successfully\n");
-	ctlemu_buf_free(&out);
-	ctlemu_buf_free(&err);
+	strbuf_free(&out);
+	strbuf_free(&err);
 	link_up();
 	alua(&a, 0, &ts, &os);
 	ck_assert_int_eq(ts, 0x0); /* primary for this LUN, head secondary */
@@ -417,58 +417,58 @@ START_TEST(ctladm_modify_replaces_options_and_lun_ha_role_overrides)
 	/* The option list is replaced as a whole: vendor is gone. */
 	ck_assert_int_eq(ctladm(&a, "ctladm modify -b ramdisk -l 0 -o ha_role=secondary", &out,
 				&err), 0);
-	ctlemu_buf_free(&out);
-	ctlemu_buf_free(&err);
+	strbuf_free(&out);
+	strbuf_free(&err);
 	ck_assert_int_eq(ctladm(&a, "ctladm devlist -v", &out, &err), 0);
 	ck_assert_msg(strstr(out.p, "      ha_role=secondary\n") && !strstr(out.p, "vendor"),
 		      "%s", out.p);
-	ctlemu_buf_free(&out);
-	ctlemu_buf_free(&err);
+	strbuf_free(&out);
+	strbuf_free(&err);
 }
 END_TEST
 
 START_TEST(ctladm_errors_look_like_ctladm)
 {
-	struct ctlemu_buf out, err;
+	struct strbuf out, err;
 
 	ck_assert_int_eq(ctladm(&a, "ctladm modify -b ramdisk -l 0", &out, &err), 1);
 	ck_assert_str_eq(err.p, "ctladm: cctl_modify_lun: size (-s) or options (-o) must be "
 				"specified\n");
-	ctlemu_buf_free(&out);
-	ctlemu_buf_free(&err);
+	strbuf_free(&out);
+	strbuf_free(&err);
 	ck_assert_int_eq(ctladm(&a, "ctladm modify -b block -l 5 -o ha_role=primary", &out, &err), 1);
 	ck_assert_msg(strstr(err.p, "LUN 5 is not managed by the block backend"), "%s", err.p);
-	ctlemu_buf_free(&out);
-	ctlemu_buf_free(&err);
+	strbuf_free(&out);
+	strbuf_free(&err);
 	/* rtpg of a missing LUN: the SCSI error on stderr, exit 0, no data */
 	ck_assert_int_eq(ctladm(&a, "ctladm rtpg 9", &out, &err), 0);
 	ck_assert_ptr_null(out.p);
 	ck_assert_msg(strstr(err.p, "Logical unit not supported"), "%s", err.p);
-	ctlemu_buf_free(&out);
-	ctlemu_buf_free(&err);
+	strbuf_free(&out);
+	strbuf_free(&err);
 	ck_assert_int_eq(ctladm(&a, "ctladm create -b block -l 1 -o file=/nonexistent/x", &out,
 				&err), 0);
 	ck_assert_ptr_null(err.p); /* secondary in mode 2: the file is not opened */
-	ctlemu_buf_free(&out);
-	ctlemu_buf_free(&err);
+	strbuf_free(&out);
+	strbuf_free(&err);
 	ck_assert_int_eq(ctladm(&a, "ctladm modify -b block -l 1 -o file=/nonexistent/x "
 				"-o ha_role=primary", &out, &err), 0);
 	ck_assert_msg(strstr(err.p, "LUN modification warning: error opening /nonexistent/x"),
 		      "%s", err.p);
 	ck_assert_str_eq(out.p, "LUN 1 modified successfully\n");
-	ctlemu_buf_free(&out);
-	ctlemu_buf_free(&err);
+	strbuf_free(&out);
+	strbuf_free(&err);
 }
 END_TEST
 
 START_TEST(devlist_x_has_the_kernels_elements_then_the_options)
 {
-	struct ctlemu_buf out, err;
+	struct strbuf out, err;
 
 	ck_assert_int_eq(ctladm(&a, "ctladm create -b ramdisk -s 4096 -l 2 -d D<2> -S S2 "
 				"-o vendor=A&B", &out, &err), 0);
-	ctlemu_buf_free(&out);
-	ctlemu_buf_free(&err);
+	strbuf_free(&out);
+	strbuf_free(&err);
 	ck_assert_int_eq(ctladm(&a, "ctladm devlist -x", &out, &err), 0);
 	ck_assert_str_eq(out.p, "<ctllunlist>\n"
 				"<lun id=\"2\">\n"
@@ -481,8 +481,8 @@ START_TEST(devlist_x_has_the_kernels_elements_then_the_options)
 				"\t<vendor>A&amp;B</vendor>\n"
 				"</lun>\n"
 				"</ctllunlist>\n");
-	ctlemu_buf_free(&out);
-	ctlemu_buf_free(&err);
+	strbuf_free(&out);
+	strbuf_free(&err);
 }
 END_TEST
 
