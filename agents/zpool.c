@@ -1220,7 +1220,8 @@ static int zp_start_locked(struct zp *z)
 	return rc;
 }
 
-static int zp_start(struct ocf_ctx *ctx)
+/* Runs an action that changes the pool under the pool's lock. */
+static int zp_locked(struct ocf_ctx *ctx, int (*action)(struct zp *z))
 {
 	struct lock l = LOCK_INIT;
 	struct zp z;
@@ -1230,9 +1231,14 @@ static int zp_start(struct ocf_ctx *ctx)
 	rc = zp_lock(&z, &l);
 	if (rc != OCF_SUCCESS)
 		return rc;
-	rc = zp_start_locked(&z);
+	rc = action(&z);
 	lock_release(&l);
 	return rc;
+}
+
+static int zp_start(struct ocf_ctx *ctx)
+{
+	return zp_locked(ctx, zp_start_locked);
 }
 
 /* ---- stop -------------------------------------------------------------------------------------- */
@@ -1383,17 +1389,7 @@ static int zp_stop_locked(struct zp *z)
 
 static int zp_stop(struct ocf_ctx *ctx)
 {
-	struct lock l = LOCK_INIT;
-	struct zp z;
-	int rc;
-
-	zp_init(ctx, &z);
-	rc = zp_lock(&z, &l);
-	if (rc != OCF_SUCCESS)
-		return rc;
-	rc = zp_stop_locked(&z);
-	lock_release(&l);
-	return rc;
+	return zp_locked(ctx, zp_stop_locked);
 }
 
 /* ---- validate-all, reload ---------------------------------------------------------------------- */
