@@ -47,45 +47,57 @@
 
 /* ---- rtnetlink plumbing ---- */
 
-/* Sends nlh and feeds every answer to cb until the kernel is done.
- * Returns 0 or -errno (an NLMSG_ERROR's errno for requests with an ack). */
+/* Netlink answers fit in what the kernel sized after our receive buffer;
+ * sock_diag dumps batch many sockets per message. */
+#define NL_RECV_SIZE 32768
+
+/* Sends nlh (with sequence number seq) on nl and feeds every answer to cb
+ * (NULL for a request that only gets an ack) until the kernel is done or
+ * d passes. Returns 0 or -errno (an NLMSG_ERROR's errno). */
+static int nl_exchange(struct mnl_socket *nl, struct nlmsghdr *nlh, unsigned seq, mnl_cb_t cb,
+		       void *data, struct deadline d)
+{
+	char buf[NL_RECV_SIZE];
+	unsigned portid = mnl_socket_get_portid(nl);
+
+	nlh->nlmsg_seq = seq;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		int rc = deadline_poll_fd(mnl_socket_get_fd(nl), POLLIN, d);
+		ssize_t n;
+
+		if (rc < 0)
+			return rc;
+		/* Ready: this does not block. A message larger than buf
+		 * fails with ENOSPC rather than arriving cut. */
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		rc = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
+		if (rc <= MNL_CB_STOP)
+			return rc < 0 ? -errno : 0;
+	}
+}
+
+/* One request on a fresh rtnetlink socket, answers to cb, bounded by
+ * NL_TIMEOUT_MS. Returns 0 or -errno (an NLMSG_ERROR's errno for requests
+ * with an ack), -ETIMEDOUT when the kernel never finishes. */
 static int nl_talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct timeval tv = { .tv_sec = NL_TIMEOUT_MS / 1000,
-			      .tv_usec = (NL_TIMEOUT_MS % 1000) * 1000 };
 	struct mnl_socket *nl;
-	unsigned portid, seq;
-	ssize_t n;
 	int rc;
 
 	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	if (!nl)
 		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
 		rc = -errno;
-		goto out;
-	}
-	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	portid = mnl_socket_get_portid(nl);
-	seq = nlh->nlmsg_seq = (unsigned)time(NULL);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	for (;;) {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0) {
-			rc = errno == EAGAIN ? -ETIMEDOUT : -errno;
-			break;
-		}
-		rc = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
-		if (rc <= MNL_CB_STOP) {
-			rc = rc < 0 ? -errno : 0;
-			break;
-		}
-	}
-out:
+	else
+		rc = nl_exchange(nl, nlh, (unsigned)time(NULL), cb, data,
+				 deadline_in_ms(NL_TIMEOUT_MS));
 	mnl_socket_close(nl);
 	return rc;
 }
@@ -550,41 +562,6 @@ _Static_assert(sizeof(struct inet_diag_bc_op) == 4 && sizeof(struct inet_diag_ho
  * during the one before (a reset client that came straight back while
  * the address is still here). */
 #define TCP_RESET_ROUNDS 3
-
-/* Netlink answers fit in what the kernel sized after our receive buffer;
- * sock_diag dumps batch many sockets per message. */
-#define DIAG_RECV_SIZE 32768
-
-/* Sends nlh (with sequence number seq) on nl and feeds every answer to cb
- * (NULL for a request that only gets an ack) until the kernel is done or
- * d passes. Returns 0 or -errno (an NLMSG_ERROR's errno). */
-static int nl_exchange(struct mnl_socket *nl, struct nlmsghdr *nlh, unsigned seq, mnl_cb_t cb,
-		       void *data, struct deadline d)
-{
-	char buf[DIAG_RECV_SIZE];
-	unsigned portid = mnl_socket_get_portid(nl);
-
-	nlh->nlmsg_seq = seq;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		int rc = deadline_poll_fd(mnl_socket_get_fd(nl), POLLIN, d);
-		ssize_t n;
-
-		if (rc < 0)
-			return rc;
-		/* Ready: this does not block. A message larger than buf
-		 * fails with ENOSPC rather than arriving cut. */
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		rc = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
-		if (rc <= MNL_CB_STOP)
-			return rc < 0 ? -errno : 0;
-	}
-}
 
 struct diag_conns {
 	const struct netaddr *local;
