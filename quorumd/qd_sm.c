@@ -333,3 +333,23 @@ void qd_sm_shutdown(struct qd_sm *sm, struct qd_tick_out *out)
 	out->actions |= QD_ACT_WRITE;
 	sm->write_pending = true;
 }
+
+void qd_sm_published(const struct qd_sm *sm, int64_t now_ms, int64_t wall_s,
+		     struct quorumd_state *out)
+{
+	*out = (struct quorumd_state){ .version = QUORUMD_STATE_VERSION, .epoch = sm->epoch,
+				       .updated = wall_s > 0 ? (uint64_t)wall_s : 1 };
+	if (sm->state == QD_STATE_STARTING)
+		out->role = QUORUMD_ROLE_STARTING;
+	else if (sm->state == QD_STATE_PRIMARY && sm->acting)
+		out->role = QUORUMD_ROLE_PRIMARY;
+	else
+		out->role = QUORUMD_ROLE_SECONDARY;
+	if (sm->fence == QD_FENCE_CONFIRMED)
+		out->peer = QUORUMD_PEER_FENCED;
+	else if (sm->peer_seen &&
+		 (sm->peer.state == QD_STATE_RELEASED || sm->peer.state == QD_STATE_STOPPED))
+		out->peer = QUORUMD_PEER_RELEASED;
+	else
+		out->peer = qd_sm_peer_stale(sm, now_ms) ? QUORUMD_PEER_LOST : QUORUMD_PEER_ALIVE;
+}

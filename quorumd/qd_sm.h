@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "qdisk_format.h"
+#include "quorumd_state.h"
 
 struct qd_sm_config {
 	unsigned my_id;          /* 1 or 2 */
@@ -122,5 +123,13 @@ void qd_sm_shutdown(struct qd_sm *sm, struct qd_tick_out *out);
 
 /* Whether the peer's slot is stale at now (for status output). */
 bool qd_sm_peer_stale(const struct qd_sm *sm, int64_t now_ms);
+
+/* What the daemon publishes for the agents (lib/quorumd_state.h): this
+ * head's role and what it knows of the peer at now_ms, confirmed at wall_s
+ * (unix seconds). The daemon writes exactly this through
+ * quorumd_state_format(), so the file the agents parse is the file the
+ * state machine means. */
+void qd_sm_published(const struct qd_sm *sm, int64_t now_ms, int64_t wall_s,
+		     struct quorumd_state *out);
 
 #endif

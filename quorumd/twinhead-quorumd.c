@@ -69,6 +69,7 @@ struct daemon {
 	bool wd_pet_failed;    /* the last pet failed (logged once) */
 	uint64_t poison_id;
 	const char *published_role;
+	int publish_err;       /* errno of the last failed publish, 0 when it worked */
 	/* Node attributes: what was last sent to Pacemaker, and whether that
 	 * failed (then it is sent again at attr_retry_ms). */
 	const char *attr_role;
@@ -105,45 +106,52 @@ static int write_record(struct daemon *d, enum qd_kind kind, unsigned node,
 
 static const char *role_of(const struct qd_sm *sm)
 {
-	if (sm->state == QD_STATE_STARTING)
-		return "starting";
-	return sm->state == QD_STATE_PRIMARY && sm->acting ? "primary" : "secondary";
+	struct quorumd_state st;
+
+	qd_sm_published(sm, deadline_now_ms(), 0, &st);
+	return quorumd_state_role_name(st.role);
 }
 
-static const char *peer_of(const struct qd_sm *sm, int64_t now)
-{
-	if (sm->fence == QD_FENCE_CONFIRMED)
-		return "fenced";
-	if (sm->peer_seen &&
-	    (sm->peer.state == QD_STATE_RELEASED || sm->peer.state == QD_STATE_STOPPED))
-		return "released";
-	return qd_sm_peer_stale(sm, now) ? "lost" : "alive";
-}
-
-/* The state file the agents read (docs/quorumd-state.md): written whole
- * to a temporary name and renamed, so a reader never sees half of it. */
+/* The state file the agents read (docs/quorumd-state.md), in the one format
+ * lib/quorumd_state.c defines: written whole to a temporary name and
+ * renamed, so a reader never sees half of it. A failure is logged once per
+ * change of its cause, not every interval. */
 static void publish(struct daemon *d, int64_t now)
 {
-	char path[512], tmp[520], text[256];
-	int fd, n;
+	char path[512], tmp[520], text[QUORUMD_STATE_MAX];
+	struct quorumd_state st;
+	int fd, n, err = 0;
 
-	n = snprintf(text, sizeof(text), "version=1\nrole=%s\npeer=%s\nepoch=%" PRIu64
-		     "\nupdated=%lld\n", role_of(&d->sm), peer_of(&d->sm, now), d->sm.epoch,
-		     (long long)wall_s());
+	qd_sm_published(&d->sm, now, wall_s(), &st);
+	n = quorumd_state_format(&st, text, sizeof(text));
 	snprintf(path, sizeof(path), "%s/state", d->cfg.state_dir);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return;
-	if (write(fd, text, (size_t)n) != n || fsync(fd) != 0 || close(fd) != 0 ||
-	    rename(tmp, path) != 0) {
+	if (n < 0) {
+		err = -n;
+	} else if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
+		err = errno;
+	} else if (write(fd, text, (size_t)n) != n || fsync(fd) != 0) {
+		err = errno ? errno : EIO;
+		close(fd);
 		unlink(tmp);
-		return;
+	} else if (close(fd) != 0 || rename(tmp, path) != 0) {
+		err = errno;
+		unlink(tmp);
 	}
-	if (!d->published_role || strcmp(d->published_role, role_of(&d->sm)) != 0) {
-		d->published_role = role_of(&d->sm);
+	if (err != d->publish_err) {
+		if (err)
+			th_log(LOG_ERR, "cannot publish the state for the agents in %s: %s", path,
+			       strerror(err));
+		else if (d->publish_err)
+			th_log(LOG_NOTICE, "publishing the state in %s again", path);
+		d->publish_err = err;
+	}
+	if (err)
+		return;
+	if (!d->published_role || strcmp(d->published_role, quorumd_state_role_name(st.role)) != 0) {
+		d->published_role = quorumd_state_role_name(st.role);
 		th_log(LOG_NOTICE, "role %s, epoch %" PRIu64 ", peer %s", d->published_role,
-		       d->sm.epoch, peer_of(&d->sm, now));
+		       st.epoch, quorumd_state_peer_name(st.peer));
 	}
 }
 

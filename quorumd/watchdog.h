@@ -6,7 +6,7 @@
  * its lease is fresh (qd_tick_out.pet_watchdog), and a frozen, crashed or
  * disk-less daemon stops petting and is reset. The device's timeout comes
  * from the configuration (qc_watchdog_timeout_ms). The OS calls are in
- * lib/os.h. Library code: returns 0 / -errno, never logs. */
+ * lib/os/os.h. Library code: returns 0 / -errno, never logs. */
 #ifndef TWINHEAD_QUORUMD_WATCHDOG_H
 #define TWINHEAD_QUORUMD_WATCHDOG_H
 

@@ -23,7 +23,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "ctlha.h"
+#include "ctlha_kernel.h"
 #include "exec.h"
 #include "log.h"
 #include "ocf.h"

@@ -7,7 +7,7 @@
  * CTL HA over a unix socket) instead of libc's; see docs/ctlha.md for what
  * that does and does not prove. */
 #include "config.h"
-#include "ctlha.h"
+#include "ctlha_kernel.h"
 #include "exec.h"
 
 #include <sys/types.h>

@@ -2,7 +2,7 @@
  * subsystem; every call says so with -ENOTSUP, and the agent turns that
  * into OCF_ERR_INSTALLED with "CTL HA exists only on FreeBSD". */
 #include "config.h"
-#include "ctlha.h"
+#include "ctlha_kernel.h"
 
 #include <errno.h>
 #include <stdio.h>

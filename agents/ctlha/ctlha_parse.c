@@ -1,8 +1,8 @@
 /* CTL HA helpers that need no kernel: ha_peer strings, the agent's
  * parameters, ctladm output, the run state and the promotion score.
- * See ctlha.h for the contracts and the ctl(4) facts they rest on. */
+ * See ctlha_parse.h for the contracts, ctlha_kernel.h for the ctl(4) facts. */
 #include "config.h"
-#include "ctlha.h"
+#include "ctlha_parse.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

@@ -6,13 +6,13 @@
  * stop exports it, retrying a busy pool a bounded number of times, and
  * uses -f only with export_force. monitor reads what `zpool list` prints
  * (for an ONLINE pool on zfs-fuse asked over the daemon's socket, without
- * running zpool: lib/zpool_backend.h); a transient state is read again
+ * running zpool: agents/zpool/zpool_backend.h); a transient state is read again
  * before the monitor fails.
  *
  * Every zpool, zfs and crm_attribute call goes through exec_run() with a
  * deadline inside the action's own: a hung ZFS (a stopped zfs-fuse daemon,
  * a kernel stuck in I/O) becomes a clear failure, never a hang. Nothing a
- * tool prints is trusted: lib/zpool_parse.c reads it, and an import is
+ * tool prints is trusted: agents/zpool/zpool_parse.c reads it, and an import is
  * believed only once `zpool list` shows the pool. */
 #include "config.h"
 

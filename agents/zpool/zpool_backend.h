@@ -27,7 +27,7 @@ struct zpool_backend {
 		    struct zpool_row *row, char *why, size_t whylen);
 };
 
-/* zfs-fuse 0.7.0: ZFS_IOC_POOL_STATS over its socket (lib/zfsfuse_ipc.c). */
+/* zfs-fuse 0.7.0: ZFS_IOC_POOL_STATS over its socket (agents/zpool/zfsfuse_ipc.c). */
 extern const struct zpool_backend zpool_backend_zfsfuse;
 
 #endif

@@ -7,7 +7,7 @@
  * where ha_peer ("listen A.B.C.D:P" / "connect A.B.C.D:P") says. Clients
  * (the sysctlbyname() shim, the ctladm and sysctl stand-ins) reach it over
  * a unix socket. Every rule below is taken from FreeBSD's source, not from
- * twinhead's agent (lib/ctlha.c is deliberately not reused): see
+ * twinhead's agent (agents/ctlha/ctlha_parse.c is deliberately not reused): see
  * docs/ctlha.md for the list, with the places in ctl.c/ctl_ha.c.
  *
  * This file is the pure core: state, sysctl semantics, the peer-to-peer

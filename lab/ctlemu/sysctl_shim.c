@@ -1,4 +1,4 @@
-/* EMULATION: sysctlbyname(3) for the test-only build of lib/ctlha_freebsd.c
+/* EMULATION: sysctlbyname(3) for the test-only build of agents/ctlha/ctlha_kernel_freebsd.c
  * on Linux. Instead of the kernel it asks the CTL HA emulator (ctlemud) on
  * this lab head, over its unix socket, and keeps FreeBSD's calling
  * conventions:

@@ -107,7 +107,7 @@ int os_tcp_reset(const struct netaddr *a, struct deadline d, unsigned *reset);
  * file (files report 4096: safe for O_DIRECT on any underlying disk). */
 int os_disk_geometry(int fd, uint64_t *size, uint32_t *sector);
 
-/* ---- ZFS pools and the processes that hold them (agents/zpool.c) ---- */
+/* ---- ZFS pools and the processes that hold them (agents/zpool/zpool.c) ---- */
 
 /* This host's ZFS multihost (MMP) tunables. */
 struct os_zfs_mmp {

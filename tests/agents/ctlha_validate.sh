@@ -8,7 +8,7 @@ TH_SRCDIR=${TH_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 TH_BUILDDIR=${TH_BUILDDIR:-$TH_SRCDIR}
 . "$TH_SRCDIR/tests/lib/tap.sh"
 
-bin=$TH_BUILDDIR/agents/ctlha
+bin=$TH_BUILDDIR/agents/ctlha/ctlha
 [[ -x $bin ]] || tap_skip_all "$bin not built (run make)"
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT

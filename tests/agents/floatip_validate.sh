@@ -6,7 +6,7 @@ TH_SRCDIR=${TH_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 TH_BUILDDIR=${TH_BUILDDIR:-$TH_SRCDIR}
 . "$TH_SRCDIR/tests/lib/tap.sh"
 
-bin=$TH_BUILDDIR/agents/floatip
+bin=$TH_BUILDDIR/agents/floatip/floatip
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
 

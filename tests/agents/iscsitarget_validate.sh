@@ -8,7 +8,7 @@ TH_SRCDIR=${TH_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 TH_BUILDDIR=${TH_BUILDDIR:-$TH_SRCDIR}
 . "$TH_SRCDIR/tests/lib/tap.sh"
 
-bin=$TH_BUILDDIR/agents/iscsitarget
+bin=$TH_BUILDDIR/agents/iscsitarget/iscsitarget
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 (umask 077 && echo "good-secret-12" >"$tmp/chap")

@@ -16,7 +16,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 for agent in floatip iscsitarget ctlha zpool; do
-	bin=$TH_BUILDDIR/agents/$agent
+	bin=$TH_BUILDDIR/agents/$agent/$agent
 	tap_check "$agent: meta-data exits 0 with an empty environment" \
 		env -i "$bin" meta-data
 	env -i "$bin" meta-data >"$tmp/$agent.xml"

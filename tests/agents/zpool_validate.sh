@@ -8,7 +8,7 @@ TH_SRCDIR=${TH_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 TH_BUILDDIR=${TH_BUILDDIR:-$TH_SRCDIR}
 . "$TH_SRCDIR/tests/lib/tap.sh"
 
-bin=$TH_BUILDDIR/agents/zpool
+bin=$TH_BUILDDIR/agents/zpool/zpool
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/disks" "$tmp/more"

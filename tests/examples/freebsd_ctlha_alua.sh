@@ -150,7 +150,7 @@ if ((can_ns)) && ! unshare -m --propagation private true 2>/dev/null; then
 	can_ns=0 why_ns="cannot create a mount namespace (unshare -m)"
 fi
 for a in ctlha zpool iscsitarget floatip; do
-	[[ -x $TH_BUILDDIR/agents/$a ]] || { can_ns=0 why_ns="agents/$a not built"; }
+	[[ -x $TH_BUILDDIR/agents/$a/$a ]] || { can_ns=0 why_ns="agents/$a/$a not built"; }
 done
 
 if ((can_ns == 0)); then
@@ -159,7 +159,7 @@ if ((can_ns == 0)); then
 fi
 
 mkdir -p "$T/rd/twinhead" "$T/home"
-cp "${TH_BUILDDIR/%//}/agents/"{ctlha,zpool,iscsitarget,floatip} "$T/rd/twinhead/"
+for a in ctlha zpool iscsitarget floatip; do cp "$TH_BUILDDIR/agents/$a/$a" "$T/rd/twinhead/"; done
 # ns CMD...: CMD with the agents under $RA_DIR/twinhead, a private /run and
 # HOME (crmsh keeps a cache and history there).
 ns() {

@@ -27,7 +27,7 @@ if lab pid a >/dev/null 2>&1; then
 else
 	tap_ok "the lab sees a as off"
 fi
-if ip -n th-fcoff-br link show dev v-a >/dev/null 2>&1; then
+if ip -n "th-$LAB_NAME-br" link show dev v-a >/dev/null 2>&1; then
 	tap_not_ok "a's switch port is gone"
 else
 	tap_ok "a's switch port is gone"

@@ -13,7 +13,7 @@
 TH_SRCDIR=${TH_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$TH_SRCDIR/tests/lib/lab.sh"
 
-[[ -x $TH_BUILDDIR/agents/iscsitarget ]] || tap_skip_all "agents/iscsitarget not built"
+[[ -x $TH_BUILDDIR/agents/iscsitarget/iscsitarget ]] || tap_skip_all "agents/iscsitarget/iscsitarget not built"
 command -v flock >/dev/null || tap_skip_all "flock missing (util-linux)"
 lab_start iscctld a
 T=$LAB_TMP/ctld

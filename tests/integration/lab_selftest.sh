@@ -9,14 +9,15 @@ TH_SRCDIR=${TH_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 tap_require_root_lab
 
 # A build tree of our own, so the OCF overlay can be checked against known
-# contents: the real lab-init plus a few files under agents/.
+# contents: the real lab-init plus a few files under agents/: one agent
+# (agents/dummyagent/dummyagent), and files that are not agents beside it.
 REAL_BUILDDIR=$TH_BUILDDIR
 [[ -x $REAL_BUILDDIR/lab/lab-init ]] || tap_skip_all "$REAL_BUILDDIR/lab/lab-init not built (run make)"
 FAKE_BUILD=$(mktemp -d "${TMPDIR:-/tmp}/th-selftest-build.XXXXXX")
 trap 'rm -rf "$FAKE_BUILD"' EXIT
-mkdir -p "$FAKE_BUILD/lab" "$FAKE_BUILD/agents"
+mkdir -p "$FAKE_BUILD/lab" "$FAKE_BUILD/agents/dummyagent" "$FAKE_BUILD/agents/notbuilt"
 cp "$REAL_BUILDDIR/lab/lab-init" "$FAKE_BUILD/lab/"
-cat >"$FAKE_BUILD/agents/dummyagent" <<'EOF'
+cat >"$FAKE_BUILD/agents/dummyagent/dummyagent" <<'EOF'
 #!/bin/sh
 case "$1" in
 start) env | sort; exit 0 ;;
@@ -27,9 +28,11 @@ monitor)
 *) exit 3 ;;
 esac
 EOF
-chmod 0700 "$FAKE_BUILD/agents/dummyagent"
+chmod 0700 "$FAKE_BUILD/agents/dummyagent/dummyagent"
 echo 'not an agent' >"$FAKE_BUILD/agents/README"
-cp "$FAKE_BUILD/agents/dummyagent" "$FAKE_BUILD/agents/dummyagent.o"
+cp "$FAKE_BUILD/agents/dummyagent/dummyagent" "$FAKE_BUILD/agents/dummyagent/dummyagent.o"
+cp "$FAKE_BUILD/agents/dummyagent/dummyagent" "$FAKE_BUILD/agents/dummyagent/helper"
+cp "$FAKE_BUILD/agents/dummyagent/dummyagent" "$FAKE_BUILD/agents/notbuilt/other"
 TH_BUILDDIR=$FAKE_BUILD
 
 host_had_twinhead_rd=no
@@ -102,7 +105,7 @@ if [[ -e /usr/lib/ocf/resource.d/heartbeat/IPaddr2 ]]; then
 	tap_check "a: host's heartbeat/IPaddr2 is visible" lab_exec a test -x /usr/lib/ocf/resource.d/heartbeat/IPaddr2
 fi
 tap_check "a: twinhead/dummyagent is there, executable" lab_exec a test -x /usr/lib/ocf/resource.d/twinhead/dummyagent
-tap_is "a: twinhead holds only the executables of TH_BUILDDIR/agents" \
+tap_is "a: twinhead holds only the agents TH_BUILDDIR/agents/NAME/NAME" \
 	"$(lab_exec a ls /usr/lib/ocf/resource.d/twinhead | tr '\n' ' ')" "dummyagent "
 tap_is "a: twinhead/dummyagent mode 755" \
 	"$(lab_exec a stat -c %a /usr/lib/ocf/resource.d/twinhead/dummyagent)" 755

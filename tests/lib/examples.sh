@@ -19,6 +19,11 @@
 
 EX_LAB=$TH_SRCDIR/lab/twinhead-lab
 
+# The lab's real name: NAME with TWINHEAD_LAB_SUFFIX (tests/lib/lab.sh).
+ex_name() {
+	printf '%s%s' "$1" "${TWINHEAD_LAB_SUFFIX:-}"
+}
+
 ex_require() {
 	ex_require_tools corosync pacemakerd crm pcs zfs-fuse tgtd fence_ipmilan ipmi_sim python3
 }
@@ -41,13 +46,13 @@ ex_drill() {
 	local name=$1
 	shift
 	EX_RC=0
-	EX_OUT=$("$TH_SRCDIR/lab/drill" -n "$name" --keep "$@" 2>&1) || EX_RC=$?
+	EX_OUT=$("$TH_SRCDIR/lab/drill" -n "$(ex_name "$name")" --keep "$@" 2>&1) || EX_RC=$?
 }
 
 ex_exec() {
 	local name=$1 node=$2
 	shift 2
-	"$EX_LAB" -n "$name" exec "$node" -- "$@"
+	"$EX_LAB" -n "$(ex_name "$name")" exec "$node" -- "$@"
 }
 
 ex_live_cib() {
@@ -76,6 +81,6 @@ ex_summary() {
 }
 
 ex_down() {
-	"$EX_LAB" -n "$1" down >/dev/null 2>&1 || return 1
-	! ip netns list 2>/dev/null | grep -q "^th-$1-"
+	"$EX_LAB" -n "$(ex_name "$1")" down >/dev/null 2>&1 || return 1
+	! ip netns list 2>/dev/null | grep -q "^th-$(ex_name "$1")-"
 }

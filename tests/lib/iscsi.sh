@@ -23,7 +23,7 @@ iscsi_require() {
 		command -v "$t" >/dev/null || tap_skip_all "$t missing (apt-get install tgt)"
 	done
 	[[ -x $ISCSI_CLIENT ]] || tap_skip_all "$ISCSI_CLIENT not built (make check builds it)"
-	[[ -x $TH_BUILDDIR/agents/iscsitarget ]] || tap_skip_all "agents/iscsitarget not built"
+	[[ -x $TH_BUILDDIR/agents/iscsitarget/iscsitarget ]] || tap_skip_all "agents/iscsitarget/iscsitarget not built"
 }
 
 tgtadm_in() {

@@ -51,12 +51,14 @@ lab_start() {
 	local name=$1 out
 	shift
 	tap_require_root_lab
-	[[ $name =~ ^[a-z0-9]{1,8}$ ]] || {
-		printf 'Bail out! bad lab name %s\n' "$name"
+	[[ $name =~ ^[a-z0-9]{1,8}$ && ${TWINHEAD_LAB_SUFFIX:-} =~ ^[a-z0-9]{0,4}$ ]] || {
+		printf 'Bail out! bad lab name %s or TWINHEAD_LAB_SUFFIX %s\n' "$name" "${TWINHEAD_LAB_SUFFIX:-}"
 		exit 1
 	}
 	[[ -x $TH_BUILDDIR/lab/lab-init ]] ||
 		tap_skip_all "$TH_BUILDDIR/lab/lab-init not built (run make)"
+	# TWINHEAD_LAB_SUFFIX (0-4 of [a-z0-9]) keeps runs side by side apart.
+	name+=${TWINHEAD_LAB_SUFFIX:-}
 	LAB_NAME=$name
 	LAB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/th-test-$name.XXXXXX")
 	AGENT_OUT=$LAB_TMP/agent.out

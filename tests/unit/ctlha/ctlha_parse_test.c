@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "../check_tap.h"
-#include "ctlha.h"
+#include "ctlha_parse.h"
 
 static char why[512];
 

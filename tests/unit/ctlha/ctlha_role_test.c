@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "../check_tap.h"
-#include "ctlha.h"
+#include "ctlha_parse.h"
 
 static const struct ctlha_peer want = { CTLHA_PEER_LISTEN, 0x0ad5000bu, 8999 };
 

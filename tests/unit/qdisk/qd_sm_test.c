@@ -468,6 +468,52 @@ START_TEST(after_a_fence_the_dead_peers_old_claim_does_not_compete)
 }
 END_TEST
 
+/* What the daemon publishes goes through the one format lib/quorumd_state.c
+ * defines and reads back as the same state, with the verdict the zpool
+ * agent acts on: the round trip the agents rely on. */
+static void published_round_trip(const struct sim *s, int i, struct quorumd_state *back)
+{
+	struct quorumd_state st;
+	char text[QUORUMD_STATE_MAX], why[128];
+	int n;
+
+	qd_sm_published(&s->h[i].sm, s->now, 1700000000, &st);
+	n = quorumd_state_format(&st, text, sizeof(text));
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(quorumd_state_parse(text, (size_t)n, back, why, sizeof(why)), 0);
+	ck_assert_uint_eq(back->version, QUORUMD_STATE_VERSION);
+	ck_assert_int_eq(back->role, st.role);
+	ck_assert_int_eq(back->peer, st.peer);
+	ck_assert_uint_eq(back->epoch, s->h[i].sm.epoch);
+	ck_assert_uint_eq(back->updated, 1700000000);
+}
+
+START_TEST(published_state_round_trips_through_the_agents_parser)
+{
+	struct sim s;
+	struct quorumd_state a, b;
+	char why[128];
+
+	start_both(&s);
+	published_round_trip(&s, 1, &a);
+	published_round_trip(&s, 2, &b);
+	ck_assert_int_eq(a.role, QUORUMD_ROLE_PRIMARY);
+	ck_assert_int_eq(a.peer, QUORUMD_PEER_ALIVE);
+	ck_assert_int_eq(b.role, QUORUMD_ROLE_SECONDARY);
+	ck_assert_int_eq(quorumd_state_peer_fenced(&a, 1700000000, why, sizeof(why)), 0);
+
+	/* Power loss of 1: 2 fences it, takes over and says so. */
+	s.h[1].powered = false;
+	s.h[1].acting = false;
+	run(&s, 3 * TIMEOUT);
+	ck_assert(s.h[2].acting);
+	published_round_trip(&s, 2, &b);
+	ck_assert_int_eq(b.role, QUORUMD_ROLE_PRIMARY);
+	ck_assert_int_eq(b.peer, QUORUMD_PEER_FENCED);
+	ck_assert_int_eq(quorumd_state_peer_fenced(&b, 1700000000, why, sizeof(why)), 1);
+}
+END_TEST
+
 START_TEST(after_a_fence_a_rebooted_peers_new_claim_wins)
 {
 	struct qd_sm sm;
@@ -521,6 +567,7 @@ int main(void)
 	tcase_add_test(tc, a_claim_that_did_not_reach_the_disk_is_no_claim);
 	tcase_add_test(tc, after_a_fence_the_dead_peers_old_claim_does_not_compete);
 	tcase_add_test(tc, after_a_fence_a_rebooted_peers_new_claim_wins);
+	tcase_add_test(tc, published_state_round_trips_through_the_agents_parser);
 	suite_add_tcase(s, tc);
 	return check_tap_run(s);
 }
