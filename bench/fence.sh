@@ -150,7 +150,7 @@ RUNS=${1:-20}
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "usage: bench/fence.sh [RUNS]" >&2; exit 2; }
 [[ $(id -u) == 0 ]] || { echo "run as root (the lab)" >&2; exit 1; }
 command -v ipmi_sim >/dev/null || { echo "ipmi_sim missing: apt-get install openipmi" >&2; exit 1; }
-FENCE=$TH_BUILDDIR/quorumd/twinhead-fence
+FENCE=$TH_BUILDDIR/fence/twinhead-fence
 [[ -x $FENCE ]] || { echo "$FENCE missing: run make" >&2; exit 1; }
 
 LAB="$TH_SRCDIR/lab/twinhead-lab -n fencebn"

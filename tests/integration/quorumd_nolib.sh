@@ -23,7 +23,7 @@ tap_like "twinhead-quorumd check says so too" \
 	"$(lab_exec b env TWINHEAD_LIBFREEIPMI=$MISSING "$QD" check -c "$QD_SHARED/b.conf" 2>&1)" \
 	"warning: cannot load libfreeipmi \($MISSING\)"
 tap_like "twinhead-fence fails with the same reason" \
-	"$(lab_exec b env TWINHEAD_LIBFREEIPMI=$MISSING "$TH_BUILDDIR/quorumd/twinhead-fence" \
+	"$(lab_exec b env TWINHEAD_LIBFREEIPMI=$MISSING "$TH_BUILDDIR/fence/twinhead-fence" \
 		--host "$(lab bmc a addr)" --user "$(lab bmc a user)" \
 		--password-file "$(lab bmc a password-file)" status 2>&1; echo "exit $?")" \
 	"status failed: cannot load libfreeipmi \($MISSING\).*exit 1"

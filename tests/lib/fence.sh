@@ -19,7 +19,7 @@
 # shellcheck source=tests/lib/lab.sh
 . "${TH_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}/tests/lib/lab.sh"
 
-TWINHEAD_FENCE=$TH_BUILDDIR/quorumd/twinhead-fence
+TWINHEAD_FENCE=$TH_BUILDDIR/fence/twinhead-fence
 BMC_HOST=
 BMC_USER=
 BMC_PWFILE=

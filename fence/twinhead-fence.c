@@ -5,7 +5,7 @@
  *                  [--session-timeout-ms N] [--retransmission-timeout-ms N]
  *                  status|off|on|confirm-off
  *
- * The same code path as twinhead-quorumd (quorumd/fence.c, fence_ipmi.c),
+ * The same code path as twinhead-quorumd (fence/fence.c, fence_ipmi.c),
  * for admins checking a BMC's setup and for the tests. The password comes
  * only from a file: never from argv or the environment, where any local
  * user could read it (/proc/PID/cmdline, /proc/PID/environ).
