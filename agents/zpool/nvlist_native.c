@@ -93,14 +93,19 @@ static int walk_pair(struct nvn_walk *w, size_t *pos, unsigned depth, const char
 {
 	const uint8_t *p = w->buf + *pos;
 	size_t at = *pos, name_room, room;
-	int16_t name_size = get_i16(p + 4);
-	int32_t nelem = get_i32(p + 8), type = get_i32(p + 12);
+	int16_t name_size;
+	int32_t nelem, type;
 	struct nvn_pair pair = { .depth = depth, .parent = parent };
 	long want;
 	int rc;
 
+	/* The size first: only then are the header's 16 bytes known to be
+	 * inside the buffer. */
 	if (size < NVN_PAIR_HEADER || size % 8 != 0 || (size_t)size > w->len - at)
 		return bad(w, at, "pair size out of range");
+	name_size = get_i16(p + 4);
+	nelem = get_i32(p + 8);
+	type = get_i32(p + 12);
 	if (get_i16(p + 6) != 0)
 		return bad(w, at, "reserved field is not zero");
 	if (name_size < 2 || nelem < 0)

@@ -148,6 +148,21 @@ START_TEST(every_cut_is_refused)
 }
 END_TEST
 
+/* A list header and the first word of a pair, nothing more: the pair's
+ * size must be checked against what remains before its header (name size,
+ * element count, type) is read. Under a sanitizer, reading the header first
+ * is a heap overflow of 12 bytes. */
+START_TEST(sixteen_bytes_are_refused_inside_the_buffer)
+{
+	static const uint8_t sixteen[16] = { 0x00, 0x01, 0x00, 0x00, 0, 0, 0, 0, 1, 0, 0, 0,
+					     0x20, 0, 0, 0 };
+
+	why[0] = '\0';
+	ck_assert_int_eq(walk_copy(sixteen, sizeof(sixteen)), -EPROTO);
+	ck_assert_msg(strstr(why, "byte 12: pair size"), "why: %s", why);
+}
+END_TEST
+
 static int walk_patched(size_t at, const void *bytes, size_t n)
 {
 	uint8_t c[sizeof(tank_config)];
@@ -261,6 +276,7 @@ int main(void)
 	tcase_add_test(tc, values_read_back);
 	tcase_add_test(tc, visitor_stops_the_walk);
 	tcase_add_test(tc, every_cut_is_refused);
+	tcase_add_test(tc, sixteen_bytes_are_refused_inside_the_buffer);
 	tcase_add_test(tc, damage_is_refused);
 	tcase_add_test(tc, trailing_bytes_are_refused);
 	tcase_add_test(tc, deep_nesting_is_refused);
