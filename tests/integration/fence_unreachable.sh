@@ -1,7 +1,8 @@
 #!/bin/bash
 # A BMC that does not answer (dead with its chassis): status and
 # confirm-off fail, within their bounded timeouts, and report it; nothing
-# claims the head is off. The head itself keeps running.
+# claims the head is off. The head itself keeps running. Taking one BMC
+# down never takes the other one's address with it.
 TH_SRCDIR=${TH_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/lib/fence.sh
 . "$TH_SRCDIR/tests/lib/fence.sh"
@@ -36,5 +37,36 @@ tap_is "a still runs the same init" "$(lab_pid a)" "$init"
 lab bmc a up >/dev/null
 fence_from b status; rc=$?
 tap_is "status once the BMC is back: on" "$rc:$(fence_out)" 0:on || tap_diag "$(fence_err)"
+
+# One BMC going down leaves the other one reachable, whichever goes first
+# and in either address family. (With both IPv4 addresses in one /24 on
+# the bridge, the first one up was the primary, and taking it down took
+# the other BMC's secondary address with it.)
+# bmc_answers FROM OF: FROM reads OF's power through OF's BMC.
+bmc_answers() {
+	fence_bare "$1" --host "$(lab bmc "$2" addr)" --user "$BMC_USER" \
+		--password-file "$BMC_PWFILE" --timeout-ms 1500 status &&
+		[[ $(fence_out) == on ]]
+}
+for fam in -4 -6; do
+	lab bmc a down >/dev/null
+	lab bmc a up "$fam" >/dev/null
+	lab bmc b up "$fam" >/dev/null
+	lab bmc a down >/dev/null
+	bmc_answers a b
+	tap_is "$fam: a's BMC down (the first one up): b's still answers" "$?" 0 || tap_diag "$(fence_err)"
+	lab bmc a up "$fam" >/dev/null
+	bmc_answers b a
+	tap_is "$fam: a's BMC up again: it answers" "$?" 0 || tap_diag "$(fence_err)"
+	bmc_answers a b
+	tap_is "$fam: and b's still does" "$?" 0 || tap_diag "$(fence_err)"
+	lab bmc b down >/dev/null
+	bmc_answers b a
+	tap_is "$fam: b's BMC down: a's still answers" "$?" 0 || tap_diag "$(fence_err)"
+	lab bmc b up "$fam" >/dev/null
+	bmc_answers a b
+	tap_is "$fam: b's BMC up again: it answers" "$?" 0 || tap_diag "$(fence_err)"
+	lab bmc b down >/dev/null
+done
 
 tap_done
