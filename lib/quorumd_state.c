@@ -26,7 +26,12 @@ static const char *const peer_names[] = {
 #define N_ROLES (sizeof(role_names) / sizeof(role_names[0]))
 #define N_PEERS (sizeof(peer_names) / sizeof(peer_names[0]))
 
-enum qs_key { K_VERSION, K_ROLE, K_PEER, K_EPOCH, K_UPDATED, K_COUNT };
+enum qs_key {
+	K_VERSION, K_ROLE, K_PEER, K_EPOCH, K_UPDATED,
+	K_FENCE_FIRST, /* the optional fence keys: all of them or none */
+	K_PEER_SEEN = K_FENCE_FIRST, K_PEER_MEMBER, K_FENCED, K_FENCED_BMC,
+	K_COUNT
+};
 
 static const char *const key_names[K_COUNT] = {
 	[K_VERSION] = "version",
@@ -34,6 +39,10 @@ static const char *const key_names[K_COUNT] = {
 	[K_PEER] = "peer",
 	[K_EPOCH] = "epoch",
 	[K_UPDATED] = "updated",
+	[K_PEER_SEEN] = "peer_seen_ms",
+	[K_PEER_MEMBER] = "peer_member_ms",
+	[K_FENCED] = "fenced_ms",
+	[K_FENCED_BMC] = "fenced_bmc",
 };
 
 const char *quorumd_state_role_name(enum quorumd_role r)
@@ -93,6 +102,20 @@ static int qs_find_version(const char *buf, size_t len, uint64_t *v)
 		pos += n + 1;
 	}
 	return -ENOENT;
+}
+
+/* fenced_bmc: "none", or what fence_ipmi_format_host() writes (an IPv4
+ * or bracketed IPv6 literal and a port): only those characters. */
+static bool qs_bmc_ok(const char *v, size_t n)
+{
+	if (n == 4 && memcmp(v, "none", 4) == 0)
+		return true;
+	if (n == 0 || n > QUORUMD_STATE_BMC_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("0123456789abcdefABCDEF.:[]", v[i]))
+			return false;
+	return true;
 }
 
 int quorumd_state_parse(const char *buf, size_t len, struct quorumd_state *out,
@@ -180,13 +203,35 @@ int quorumd_state_parse(const char *buf, size_t len, struct quorumd_state *out,
 				return qs_fail(why, whylen, -EINVAL, line,
 					       "updated is not a positive number of seconds");
 			break;
+		case K_PEER_SEEN:
+		case K_PEER_MEMBER:
+		case K_FENCED:
+			if (decimal_u64(val, vlen, key == K_PEER_SEEN ? &out->peer_seen_ms
+						   : key == K_PEER_MEMBER ? &out->peer_member_ms
+									  : &out->fenced_ms) < 0)
+				return qs_fail(why, whylen, -EINVAL, line,
+					       "%s is not a 64-bit decimal number", key_names[key]);
+			break;
+		case K_FENCED_BMC:
+			if (!qs_bmc_ok(val, vlen))
+				return qs_fail(why, whylen, -EINVAL, line,
+					       "fenced_bmc is not 'none' or a BMC address");
+			memcpy(out->fenced_bmc, val, vlen);
+			out->fenced_bmc[vlen] = '\0';
+			break;
 		case K_COUNT:
 			break;
 		}
 	}
-	for (int k = 0; k < K_COUNT; k++)
+	for (int k = 0; k < K_FENCE_FIRST; k++)
 		if (!seen[k])
 			return qs_fail(why, whylen, -EINVAL, 0, "'%s' is missing", key_names[k]);
+	for (int k = K_FENCE_FIRST; k < K_COUNT; k++)
+		if (seen[k] != seen[K_FENCE_FIRST])
+			return qs_fail(why, whylen, -EINVAL, 0,
+				       "'%s' is %s: the fence keys come all together or not at all",
+				       key_names[k], seen[k] ? "given alone" : "missing");
+	out->has_fence = seen[K_FENCE_FIRST];
 	return 0;
 }
 
@@ -201,14 +246,46 @@ int quorumd_state_format(const struct quorumd_state *s, char *buf, size_t len)
 		     (unsigned long long)s->epoch, (unsigned long long)s->updated);
 	if (n < 0 || (size_t)n >= len)
 		return -ENOSPC;
+	if (s->has_fence) {
+		size_t bl = strnlen(s->fenced_bmc, sizeof(s->fenced_bmc));
+		int m;
+
+		if (bl >= sizeof(s->fenced_bmc) || !qs_bmc_ok(s->fenced_bmc, bl))
+			return -EINVAL;
+		m = snprintf(buf + n, len - (size_t)n,
+			     "peer_seen_ms=%llu\npeer_member_ms=%llu\nfenced_ms=%llu\nfenced_bmc=%s\n",
+			     (unsigned long long)s->peer_seen_ms,
+			     (unsigned long long)s->peer_member_ms,
+			     (unsigned long long)s->fenced_ms, s->fenced_bmc);
+		if (m < 0 || (size_t)m >= len - (size_t)n)
+			return -ENOSPC;
+		n += m;
+	}
 	return n;
+}
+
+/* 1 when s was confirmed recently enough at now to count; else 0 and why. */
+static int qs_fresh(const struct quorumd_state *s, int64_t now, char *why, size_t whylen)
+{
+	int64_t updated = (int64_t)(s->updated > INT64_MAX ? INT64_MAX : s->updated);
+
+	if (updated > now + QUORUMD_STATE_MAX_SKEW_S) {
+		snprintf(why, whylen, "quorumd state is dated %lld s in the future (clock step?)",
+			 (long long)(updated - now));
+		return 0;
+	}
+	if (now - updated > QUORUMD_STATE_MAX_AGE_S) {
+		snprintf(why, whylen,
+			 "quorumd state is %lld s old (more than %d s): is quorumd running?",
+			 (long long)(now - updated), QUORUMD_STATE_MAX_AGE_S);
+		return 0;
+	}
+	return 1;
 }
 
 int quorumd_state_peer_fenced(const struct quorumd_state *s, int64_t now, char *why,
 			      size_t whylen)
 {
-	int64_t updated = (int64_t)(s->updated > INT64_MAX ? INT64_MAX : s->updated);
-
 	if (s->version != QUORUMD_STATE_VERSION) {
 		snprintf(why, whylen, "state version %u is not supported", s->version);
 		return 0;
@@ -223,19 +300,56 @@ int quorumd_state_peer_fenced(const struct quorumd_state *s, int64_t now, char *
 			 quorumd_state_peer_name(s->peer));
 		return 0;
 	}
-	if (updated > now + QUORUMD_STATE_MAX_SKEW_S) {
-		snprintf(why, whylen, "quorumd state is dated %lld s in the future (clock step?)",
-			 (long long)(updated - now));
+	if (!qs_fresh(s, now, why, whylen))
 		return 0;
-	}
-	if (now - updated > QUORUMD_STATE_MAX_AGE_S) {
-		snprintf(why, whylen,
-			 "quorumd state is %lld s old (more than %d s): is quorumd running?",
-			 (long long)(now - updated), QUORUMD_STATE_MAX_AGE_S);
-		return 0;
-	}
 	if (why && whylen)
 		snprintf(why, whylen, "quorumd (epoch %llu) reports the peer %s",
 			 (unsigned long long)s->epoch, quorumd_state_peer_name(s->peer));
+	return 1;
+}
+
+int quorumd_state_fence_reusable(const struct quorumd_state *s, const char *bmc, int64_t now,
+				 char *why, size_t whylen)
+{
+	if (s->version != QUORUMD_STATE_VERSION) {
+		snprintf(why, whylen, "state version %u is not supported", s->version);
+		return 0;
+	}
+	if (!qs_fresh(s, now, why, whylen))
+		return 0;
+	if (!s->has_fence) {
+		snprintf(why, whylen, "quorumd publishes no fence confirmation (an older quorumd)");
+		return 0;
+	}
+	if (s->fenced_ms == 0) {
+		snprintf(why, whylen, "quorumd has confirmed no fence of its peer");
+		return 0;
+	}
+	if (!bmc || strcmp(bmc, s->fenced_bmc) != 0) {
+		snprintf(why, whylen, "quorumd fenced through BMC %s, this device is BMC %s",
+			 s->fenced_bmc, bmc ? bmc : "?");
+		return 0;
+	}
+	if (s->peer_member_ms == 0) {
+		snprintf(why, whylen, "quorumd does not follow the cluster membership "
+			 "(standalone mode?): it cannot tell this failure from an earlier one");
+		return 0;
+	}
+	if (s->fenced_ms <= s->peer_seen_ms) {
+		snprintf(why, whylen, "stale: the peer wrote its quorum disk slot %llu ms after "
+			 "quorumd's confirmation", (unsigned long long)(s->peer_seen_ms - s->fenced_ms));
+		return 0;
+	}
+	if (s->fenced_ms <= s->peer_member_ms) {
+		snprintf(why, whylen, "stale: the peer was in a cluster membership formed %llu ms "
+			 "after quorumd's confirmation (it rejoined)",
+			 (unsigned long long)(s->peer_member_ms - s->fenced_ms));
+		return 0;
+	}
+	if (why && whylen)
+		snprintf(why, whylen, "quorumd read BMC %s back off %llu ms after the peer's last "
+			 "slot write and %llu ms after its last membership",
+			 s->fenced_bmc, (unsigned long long)(s->fenced_ms - s->peer_seen_ms),
+			 (unsigned long long)(s->fenced_ms - s->peer_member_ms));
 	return 1;
 }

@@ -12,15 +12,32 @@
  *   epoch=<u64>                         generation of the decision
  *   updated=<unix seconds>              when the daemon last confirmed it
  *
+ * and, from quorumd versions that confirm fences for fence_twinhead, four
+ * more keys, all of them or none (a file without them publishes no fence
+ * confirmation; version stays 1 because older readers are not shipped
+ * apart from quorumd):
+ *
+ *   peer_seen_ms=<u64>    CLOCK_MONOTONIC ms when quorumd last saw the peer's
+ *                         slot change on the quorum disk; 0 never
+ *   peer_member_ms=<u64>  CLOCK_MONOTONIC ms of the last corosync membership
+ *                         that held the peer (as quorumd's votequorum
+ *                         client was told); 0 unknown (standalone mode)
+ *   fenced_ms=<u64>       CLOCK_MONOTONIC ms when the peer's BMC last read
+ *                         back "off" after quorumd's power-off; 0 never
+ *   fenced_bmc=<addr>     that BMC, "10.0.0.5:623" or "[fd00::5]:623";
+ *                         "none" without a fence device
+ *
  * docs/quorumd-state.md explains the fields. Agents act on one verdict only:
  * "the peer is fenced" (quorumd_state_peer_fenced()), which lets the zpool
  * agent import with -f under force=fenced.
  *
- * Everything here is pure (no I/O, no clock: callers pass the time); the
- * caller reads the file. Library code: never logs, never exits. */
+ * Everything here is pure (no I/O, no clock: callers pass the time) but
+ * quorumd_state_load(), the one reader of the file. Library code: never
+ * logs, never exits. */
 #ifndef TWINHEAD_QUORUMD_STATE_H
 #define TWINHEAD_QUORUMD_STATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,12 +71,19 @@ enum quorumd_peer {
 				 * resources and said so) */
 };
 
+/* fenced_bmc's longest value: "[" IPv6 "]:" port. */
+#define QUORUMD_STATE_BMC_MAX 56
+
 struct quorumd_state {
 	unsigned version;
 	enum quorumd_role role;
 	enum quorumd_peer peer;
 	uint64_t epoch;
 	uint64_t updated; /* unix seconds */
+	/* The fence confirmation (see above); has_fence false: none published. */
+	bool has_fence;
+	uint64_t peer_seen_ms, peer_member_ms, fenced_ms; /* CLOCK_MONOTONIC ms */
+	char fenced_bmc[QUORUMD_STATE_BMC_MAX + 1];       /* "none" or an address */
 };
 
 /* Parses a whole state file of len bytes (it need not be NUL-terminated).
@@ -71,6 +95,12 @@ struct quorumd_state {
  * than QUORUMD_STATE_MAX). On error *out is unspecified. */
 int quorumd_state_parse(const char *buf, size_t len, struct quorumd_state *out,
 			char *why, size_t whylen);
+
+/* Reads and parses the state file at path (a regular file, not a symbolic
+ * link, at most QUORUMD_STATE_MAX bytes). 0; -ENOENT when there is none
+ * (quorumd not running); another -errno when it cannot be read or is
+ * rejected. why says which, with the path. (lib/quorumd_state_file.c) */
+int quorumd_state_load(const char *path, struct quorumd_state *out, char *why, size_t whylen);
 
 /* Writes the file's content for s into buf (keys in the order above).
  * Returns its length, or -ENOSPC when buf is too small, -EINVAL when s
@@ -85,6 +115,22 @@ int quorumd_state_format(const struct quorumd_state *s, char *buf, size_t len);
  * now is unix seconds. */
 int quorumd_state_peer_fenced(const struct quorumd_state *s, int64_t now, char *why,
 			      size_t whylen);
+
+/* The reuse rule of fence_twinhead: whether quorumd's published fence
+ * confirmation proves that the peer behind BMC bmc (as fenced_bmc writes
+ * it) is off FOR THIS FAILURE, so that the agent may answer "off" without
+ * calling the BMC. 1 only when all hold:
+ *   - s is fresh (updated as in quorumd_state_peer_fenced: quorumd runs);
+ *   - s has the fence keys, fenced_ms is not 0, fenced_bmc equals bmc;
+ *   - peer_member_ms is not 0 (quorumd follows the membership);
+ *   - fenced_ms > peer_seen_ms: the power-off was read back after the
+ *     peer's last slot write seen on the disk;
+ *   - fenced_ms > peer_member_ms: and after the last membership that held
+ *     the peer (a rejoin after the fence makes the confirmation stale).
+ * Else 0, with the reason in why (the agent then fences through the BMC).
+ * now is unix seconds. */
+int quorumd_state_fence_reusable(const struct quorumd_state *s, const char *bmc, int64_t now,
+				 char *why, size_t whylen);
 
 /* "primary", ... and "alive", ...; "?" for values outside the enums. */
 const char *quorumd_state_role_name(enum quorumd_role r);

@@ -309,6 +309,7 @@ void qd_sm_fence_result(struct qd_sm *sm, bool confirmed, int64_t now_ms)
 		return;
 	if (confirmed) {
 		sm->fence = QD_FENCE_CONFIRMED;
+		sm->fence_confirmed_ms = now_ms > 0 ? now_ms : 1;
 	} else {
 		sm->fence = QD_FENCE_FAILED;
 		sm->fence_failed_ms = now_ms;
@@ -338,7 +339,13 @@ void qd_sm_published(const struct qd_sm *sm, int64_t now_ms, int64_t wall_s,
 		     struct quorumd_state *out)
 {
 	*out = (struct quorumd_state){ .version = QUORUMD_STATE_VERSION, .epoch = sm->epoch,
-				       .updated = wall_s > 0 ? (uint64_t)wall_s : 1 };
+				       .updated = wall_s > 0 ? (uint64_t)wall_s : 1,
+				       .has_fence = true, .fenced_bmc = "none" };
+	/* fence_twinhead's reuse rule compares these (quorumd_state.h). */
+	if (sm->peer_seen && sm->peer_changed_ms > 0)
+		out->peer_seen_ms = (uint64_t)sm->peer_changed_ms;
+	if (sm->fence_confirmed_ms > 0)
+		out->fenced_ms = (uint64_t)sm->fence_confirmed_ms;
 	if (sm->state == QD_STATE_STARTING)
 		out->role = QUORUMD_ROLE_STARTING;
 	else if (sm->state == QD_STATE_PRIMARY && sm->acting)

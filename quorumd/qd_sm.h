@@ -65,6 +65,8 @@ struct qd_sm {
 	enum qd_fence_state fence;
 	uint64_t fence_incarnation, fence_seq; /* the peer slot the fence was about */
 	int64_t fence_failed_ms;
+	int64_t fence_confirmed_ms; /* the last confirmed power-off (kept after the
+				     * peer returns: readers judge its age); 0 none */
 
 	uint64_t mailbox_done_id; /* requests up to this id were handled */
 	uint64_t released_epoch;  /* the epoch this head let go of */
@@ -128,7 +130,9 @@ bool qd_sm_peer_stale(const struct qd_sm *sm, int64_t now_ms);
  * head's role and what it knows of the peer at now_ms, confirmed at wall_s
  * (unix seconds). The daemon writes exactly this through
  * quorumd_state_format(), so the file the agents parse is the file the
- * state machine means. */
+ * state machine means. The fence keys: peer_seen_ms and fenced_ms from
+ * here; peer_member_ms 0 and fenced_bmc "none", for the daemon to fill
+ * (it knows the membership and the fence device). */
 void qd_sm_published(const struct qd_sm *sm, int64_t now_ms, int64_t wall_s,
 		     struct quorumd_state *out);
 

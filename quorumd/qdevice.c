@@ -5,15 +5,27 @@
 #include <corosync/corotypes.h>
 #include <corosync/votequorum.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "deadline.h"
+
+#define QDEVICE_NODES_MAX 16 /* a twinhead cluster has two; room to spare */
 
 struct qdevice {
 	votequorum_handle_t h;
 	char name[64];
 	votequorum_ring_id_t ring;
 	bool registered;
+	/* For each node id seen in a membership: when the last membership
+	 * that held it was delivered here (CLOCK_MONOTONIC ms). */
+	struct {
+		uint32_t id;
+		int64_t ms;
+	} member[QDEVICE_NODES_MAX];
+	unsigned n_member;
 };
 
 static int cs_errno(cs_error_t e)
@@ -42,10 +54,29 @@ static void nodelist_cb(votequorum_handle_t h, uint64_t context, votequorum_ring
 	struct qdevice *q = NULL;
 
 	(void)context;
-	(void)n;
-	(void)nodes;
-	if (votequorum_context_get(h, (void **)&q) == CS_OK && q)
-		q->ring = ring;
+	if (votequorum_context_get(h, (void **)&q) != CS_OK || !q)
+		return;
+	q->ring = ring;
+	for (uint32_t i = 0; i < n; i++) {
+		unsigned k = 0;
+
+		while (k < q->n_member && q->member[k].id != nodes[i])
+			k++;
+		if (k == q->n_member) {
+			if (k == QDEVICE_NODES_MAX)
+				continue;
+			q->member[q->n_member++].id = nodes[i];
+		}
+		q->member[k].ms = deadline_now_ms();
+	}
+}
+
+int64_t qdevice_member_ms(const struct qdevice *q, uint32_t nodeid)
+{
+	for (unsigned k = 0; q && k < q->n_member; k++)
+		if (q->member[k].id == nodeid)
+			return q->member[k].ms;
+	return 0;
 }
 
 int qdevice_open(const char *name, struct qdevice **out)

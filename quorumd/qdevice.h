@@ -8,6 +8,7 @@
 #define TWINHEAD_QUORUMD_QDEVICE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct qdevice;
 
@@ -16,6 +17,13 @@ int qdevice_open(const char *name, struct qdevice **out);
 
 /* Casts (or withholds) the vote for the current ring. */
 int qdevice_poll(struct qdevice *q, bool cast);
+
+/* When the last membership holding nodeid was delivered to this device
+ * (CLOCK_MONOTONIC ms, as deadline_now_ms()), 0 when none was. Memberships
+ * are read at qdevice_open() and at each qdevice_poll(), so this is at
+ * most one poll later than corosync formed it: late, never early, which
+ * only makes fence_twinhead's reuse rule stricter. */
+int64_t qdevice_member_ms(const struct qdevice *q, uint32_t nodeid);
 
 void qdevice_close(struct qdevice *q);
 

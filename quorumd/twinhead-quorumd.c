@@ -62,6 +62,7 @@ struct daemon {
 	struct qd_header hdr;
 	struct qd_sm sm;
 	struct fence_dev *fence;
+	char fence_bmc[QUORUMD_STATE_BMC_MAX + 1]; /* its address, as published */
 	struct hooks *hooks;
 	struct qdevice *qdev;
 	struct watchdog *wd;   /* watchdog mode */
@@ -123,6 +124,12 @@ static void publish(struct daemon *d, int64_t now)
 	int fd, n, err = 0;
 
 	qd_sm_published(&d->sm, now, wall_s(), &st);
+	/* What fence_twinhead needs to reuse this head's fence confirmation:
+	 * which BMC it was, and when the peer was last in a membership. */
+	if (d->fence_bmc[0])
+		snprintf(st.fenced_bmc, sizeof(st.fenced_bmc), "%s", d->fence_bmc);
+	if (d->qdev && qdevice_member_ms(d->qdev, d->sm.peer_id) > 0)
+		st.peer_member_ms = (uint64_t)qdevice_member_ms(d->qdev, d->sm.peer_id);
 	n = quorumd_state_format(&st, text, sizeof(text));
 	snprintf(path, sizeof(path), "%s/state", d->cfg.state_dir);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
@@ -393,9 +400,15 @@ static int setup(struct daemon *d, char *why, size_t len)
 						.cipher_suite = d->cfg.fence_cipher,
 						.library = getenv(FENCE_IPMI_LIBRARY_ENV) };
 
+		struct fence_ipmi_addr addr;
+
 		rc = fence_ipmi_new(&fc, &d->fence, why, len);
 		if (rc < 0)
 			return rc;
+		/* The address as fence_twinhead writes it too: the agent reuses
+		 * a confirmation only from the BMC it was configured with. */
+		if (fence_ipmi_parse_host(fc.host, &addr, NULL, 0) == 0)
+			(void)fence_ipmi_format_host(&addr, d->fence_bmc, sizeof(d->fence_bmc));
 		/* libfreeipmi is loaded at the first fence only (its RSS); say
 		 * now, not then, if that will fail. Not fatal: this head can
 		 * still serve, and the peer can still fence it. */

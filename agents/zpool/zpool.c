@@ -846,37 +846,12 @@ static int evidence_stonith(struct zp *z, char *why, size_t len)
 /* twinhead-quorumd's published state (lib/quorumd_state.h). */
 static int evidence_quorumd(struct zp *z, char *why, size_t len)
 {
-	char path[PATH_MAX + 32], buf[QUORUMD_STATE_MAX + 1], perr[128];
+	char path[PATH_MAX + 32];
 	struct quorumd_state s;
-	struct stat stt;
-	ssize_t n;
-	int fd, rc;
 
 	snprintf(path, sizeof(path), "%s/%s", z->rundir, QUORUMD_STATE_RELPATH);
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			zp_why(why, len, "no quorumd state (%.120s): quorumd not running", path);
-		else
-			zp_why(why, len, "cannot read %.120s: %s", path, strerror(errno));
+	if (quorumd_state_load(path, &s, why, len) < 0)
 		return 0;
-	}
-	if (fstat(fd, &stt) < 0 || !S_ISREG(stt.st_mode)) {
-		close(fd);
-		zp_why(why, len, "%.120s is not a regular file", path);
-		return 0;
-	}
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n < 0) {
-		zp_why(why, len, "cannot read %.120s", path);
-		return 0;
-	}
-	rc = quorumd_state_parse(buf, (size_t)n, &s, perr, sizeof(perr));
-	if (rc < 0) {
-		zp_why(why, len, "quorumd state %.120s rejected: %s", path, perr);
-		return 0;
-	}
 	return quorumd_state_peer_fenced(&s, (int64_t)time(NULL), why, len);
 }
 

@@ -514,6 +514,45 @@ START_TEST(published_state_round_trips_through_the_agents_parser)
 }
 END_TEST
 
+/* fence_twinhead's reuse rule over what the state machine publishes: the
+ * confirmation of a power loss is reusable; once the fenced head boots and
+ * writes its slot again, the same confirmation (still published) is not. */
+START_TEST(published_fence_confirmation_is_reusable_for_this_failure_only)
+{
+	struct sim s;
+	struct quorumd_state b;
+	char why[200];
+	uint64_t confirmed;
+
+	start_both(&s);
+	published_round_trip(&s, 2, &b);
+	ck_assert(b.has_fence);
+	ck_assert_uint_eq(b.fenced_ms, 0);
+	ck_assert_str_eq(b.fenced_bmc, "none");
+
+	s.h[1].powered = false;
+	s.h[1].acting = false;
+	run(&s, 3 * TIMEOUT);
+	published_round_trip(&s, 2, &b);
+	ck_assert_uint_gt(b.fenced_ms, b.peer_seen_ms);
+	confirmed = b.fenced_ms;
+	strcpy(b.fenced_bmc, "10.0.0.1:623");  /* the daemon's part */
+	b.peer_member_ms = 1;                 /* membership formed at boot */
+	ck_assert_int_eq(quorumd_state_fence_reusable(&b, "10.0.0.1:623", 1700000000, why,
+						      sizeof(why)), 1);
+
+	head_boot(&s, 1, 0);
+	run(&s, 4 * TIMEOUT);
+	published_round_trip(&s, 2, &b);
+	ck_assert_uint_eq(b.fenced_ms, confirmed); /* the old one is still there */
+	strcpy(b.fenced_bmc, "10.0.0.1:623");
+	b.peer_member_ms = 1;
+	ck_assert_int_eq(quorumd_state_fence_reusable(&b, "10.0.0.1:623", 1700000000, why,
+						      sizeof(why)), 0);
+	ck_assert_ptr_nonnull(strstr(why, "stale"));
+}
+END_TEST
+
 START_TEST(after_a_fence_a_rebooted_peers_new_claim_wins)
 {
 	struct qd_sm sm;
@@ -568,6 +607,7 @@ int main(void)
 	tcase_add_test(tc, after_a_fence_the_dead_peers_old_claim_does_not_compete);
 	tcase_add_test(tc, after_a_fence_a_rebooted_peers_new_claim_wins);
 	tcase_add_test(tc, published_state_round_trips_through_the_agents_parser);
+	tcase_add_test(tc, published_fence_confirmation_is_reusable_for_this_failure_only);
 	suite_add_tcase(s, tc);
 	return check_tap_run(s);
 }
