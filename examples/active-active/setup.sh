@@ -14,9 +14,13 @@ QDISK_TOOL=${TWINHEAD_QDISK:-twinhead-qdisk}
 mkdir -p /srv/enclosure/disks
 for pool in tank pond; do
 	vdevs="/srv/enclosure/disks/$pool-0 /srv/enclosure/disks/$pool-1"
-	# Lab only: a missing disk becomes a file (a real disk is never created).
+	# Lab only: a missing disk becomes a sparse 1 GiB file (a real disk is
+	# never created). Copy-on-write needs free space for every overwrite of
+	# the LUN: a chaos drill's writer filled 128 MiB disks until the pool
+	# suspended; 1 GiB leaves 15 times the LUN free, and sparse files take
+	# host disk only as ZFS writes them.
 	for v in $vdevs; do
-		[ -e "$v" ] || truncate -s 128M "$v"
+		[ -e "$v" ] || truncate -s 1G "$v"
 	done
 	# cachefile=none: no head imports a pool at boot by itself.
 	zpool create -o cachefile=none -m "/srv/$pool" "$pool" mirror $vdevs
