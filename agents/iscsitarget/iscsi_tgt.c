@@ -34,6 +34,12 @@
 #include "iscsi_tgt_ipc.h"
 #include "iscsi_tgt_show.h"
 
+/* A LUN tgtd calls still active at stop: retried after 0.1 s, doubling up to
+ * 1 s, until the deadline less the time to report. */
+#define TGT_BUSY_FIRST_MS 100
+#define TGT_BUSY_MAX_MS 1000
+#define TGT_STOP_RESERVE_MS 500
+
 /* tgt's caching mode page with WCE cleared: what tgt-admin sends for
  * "write-cache off". With WCE off tgt syncs every write before it reports
  * success, so an acknowledged write survives the loss of this head. */
@@ -160,6 +166,10 @@ static int tgt_adm(struct tgt *g, struct deadline d, const char *what, struct ex
 		} else if (strstr(res.err, "can't find")) {
 			why(g, "tgtadm (%s): %s", what, msg);
 			rc = -ENOENT;
+		} else if (strstr(res.err, "still active")) {
+			/* A LUN with a command in its backing store. */
+			why(g, "tgtd refused %s: %s", what, msg);
+			rc = -EBUSY;
 		} else {
 			why(g, "tgtd refused %s (tgtadm exit %d: %s)", what, res.exit_status,
 			    msg[0] ? msg : "no message");
@@ -782,6 +792,42 @@ static int tgt_account_cleanup(struct tgt *g, const struct tgt_show *show)
 	return iscsi_mark_remove(g->mark);
 }
 
+/* Deletes the (offline) target. tgtd refuses to remove a LUN while a
+ * command is still in its backing store ("this logical unit is still
+ * active"): a hung backing store (a suspended pool beneath it) keeps it
+ * so. Retried after 0.1 s, 0.2 s, ... 1 s until the deadline less a
+ * reserve, then the reason names the LUNs and their backing stores: stop
+ * fails and the node must be fenced, as nothing else releases them. */
+static int tgt_delete_target(struct tgt *g, struct deadline d, const struct tgt_show_target *s)
+{
+	int64_t pause = TGT_BUSY_FIRST_MS, t0 = deadline_now_ms();
+	char luns[300] = "";
+	size_t n = 0;
+	int rc;
+
+	for (;;) {
+		rc = tgt_adm(g, d, "delete target", NULL, "--mode", "target", "--op", "delete",
+			     "--force", "--tid", g->tid, NULL);
+		if (rc != -EBUSY)
+			return rc;
+		if (deadline_left_ms(d) < pause + TGT_STOP_RESERVE_MS)
+			break;
+		deadline_sleep_ms(d, pause);
+		pause = pause * 2 > TGT_BUSY_MAX_MS ? TGT_BUSY_MAX_MS : pause * 2;
+	}
+	for (size_t i = 0; i < s->n_luns && n < sizeof(luns); i++)
+		if (s->luns[i].number != 0)
+			n += (size_t)snprintf(luns + n, sizeof(luns) - n, "%s%" PRIu64 " (%s)",
+					      n ? ", " : "", s->luns[i].number, s->luns[i].path);
+	why(g, "target %s is offline (no new logins), but tgtd still refuses to remove its "
+	       "LUNs after %lld ms (\"this logical unit is still active\"): a command is stuck in "
+	       "the backing store of LUN %s. The storage beneath does not complete I/O (a "
+	       "suspended or hung pool: see the zpool resource); only fencing this node "
+	       "releases it", g->op->t->iqn, (long long)(deadline_now_ms() - t0),
+	    luns[0] ? luns : "?");
+	return -EBUSY;
+}
+
 static int tgt_stop(struct iscsi_op *op)
 {
 	const struct iscsi_target *t = op->t;
@@ -820,8 +866,7 @@ static int tgt_stop(struct iscsi_op *op)
 		}
 		/* --force: end the sessions; this also removes the LUNs, the
 		 * ACL entries and the account bindings. */
-		rc = tgt_adm(g, d, "delete target", NULL, "--mode", "target", "--op", "delete",
-			     "--force", "--tid", g->tid, NULL);
+		rc = tgt_delete_target(g, d, s);
 		if (rc && rc != -ENOENT)
 			goto out;
 		op->stats.removed++;

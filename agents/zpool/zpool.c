@@ -354,8 +354,8 @@ struct zp_query {
 /* The pool asked without running zpool, through zfs-fuse's socket
  * (TWINHEAD_ZFS_SOCKET names another socket; set empty, it turns this
  * off; with TWINHEAD_TOOL_ZPOOL set it must be named). True only for an
- * imported, ONLINE pool; every other answer, and any surprise, is left to
- * zpool. */
+ * imported, ONLINE or SUSPENDED pool; every other answer, and any
+ * surprise, is left to zpool. */
 static bool zp_direct(struct zp *z, struct deadline d, struct zp_query *r)
 {
 	const char *where = ocf_env(z->ctx, "TWINHEAD_ZFS_SOCKET");
@@ -433,6 +433,34 @@ static bool health_transient(enum zpool_health h)
 	       h != ZPOOL_HEALTH_SUSPENDED;
 }
 
+/* A pool whose I/O is suspended, or whose writes fail at its top: a hard
+ * error (OCF_ERR_PERM: Pacemaker stops the pool here and will not start it
+ * on this node again until the failure is cleaned up), with what to look
+ * at: space (full), the devices (failed vdevs), and failmode. */
+static int zp_suspended(struct zp *z, const struct zpool_row *row)
+{
+	const struct zpool_io_failure *io = &row->io;
+	char errs[96] = "", full[96] = "", mode[160];
+
+	if (io->write_errors)
+		snprintf(errs, sizeof(errs), "; %" PRIu64 " writes (and %" PRIu64 " reads) failed "
+			 "on every copy", io->write_errors, io->read_errors);
+	if (io->space)
+		snprintf(full, sizeof(full), "; %" PRIu64 "%% of its %" PRIu64 " MiB allocated",
+			 io->alloc * 100 / io->space, io->space >> 20);
+	if (io->have_failmode)
+		snprintf(mode, sizeof(mode), "failmode=%s%s", zpool_failmode_name(io->failmode),
+			 io->failmode == 0 ? ": every writer blocks until `zpool clear` succeeds" : "");
+	else
+		snprintf(mode, sizeof(mode), "failmode (`zpool get failmode %s`): wait blocks every "
+			 "writer, continue fails them", z->pool);
+	return ocf_fail(z->ctx, OCF_ERR_PERM,
+			"pool %s has its I/O suspended%s%s: nothing written reaches its disks. "
+			"Look at: free space in the pool and beneath its devices (full), "
+			"`zpool status -v %s` (failed vdevs), %s. Fix the cause, then `zpool "
+			"clear %s`", z->pool, errs, full, z->pool, mode, z->pool);
+}
+
 /* Level 0, shared by monitor and start ("start returns only once monitor
  * would pass"). Returns OCF_SUCCESS, OCF_DEGRADED, OCF_NOT_RUNNING, or an
  * error with the reason set. A transient state (OFFLINE while the root
@@ -493,6 +521,8 @@ static int zp_health(struct zp *z, struct deadline d, const char *what)
 						"the data is still served; see `zpool status %s`",
 						z->pool, z->pool);
 			}
+			if (r.row.health == ZPOOL_HEALTH_SUSPENDED)
+				return zp_suspended(z, &r.row);
 			if (!health_transient(r.row.health))
 				return ocf_fail(ctx, OCF_ERR_GENERIC,
 						"pool %s is %s: it cannot serve data here; see "
@@ -1021,7 +1051,11 @@ static int zp_import_failed(struct zp *z, const struct zp_import *im, bool force
 									    mmp.fail_intervals));
 		return ocf_fail(ctx, OCF_ERR_GENERIC,
 				"zpool import %s did not finish before the deadline: ZFS on "
-				"this node is hung or the disks do not answer", target);
+				"this node is hung, or the disks do not answer or refuse writes "
+				"(a pool suspended on its last head, full or with failed vdevs, "
+				"suspends again on import: see `zpool status -v` there and the "
+				"space beneath its devices). The import may still hang in ZFS "
+				"here", target);
 	}
 	if (im->rc < 0)
 		return ocf_fail(ctx, OCF_ERR_INSTALLED, "cannot run %s: %s", z->zpool,
@@ -1270,6 +1304,45 @@ static void zp_stop_holders(struct zp *z, const struct os_holder *h, int n)
 	}
 }
 
+/* Stop of a pool whose I/O is suspended: unmounting and a plain export
+ * would wait for writes that cannot complete, and busy retries only burn
+ * the stop's time. `zpool export -f` is the forced mode zpool has (OpenZFS
+ * 2.1 and zfs-fuse 0.7 have no export that drops pending writes; OpenZFS
+ * exports a suspended pool only once `zpool clear` resumed it), run once
+ * with all the stop's time but a reserve to say why it failed. */
+static int zp_stop_suspended(struct zp *z, const struct zpool_row *row)
+{
+	struct ocf_ctx *ctx = z->ctx;
+	int64_t left = deadline_left_ms(ctx->deadline);
+	struct deadline d = deadline_cap_ms(ctx->deadline, left > 1000 ? left - 500 : left / 2);
+	char said[240];
+	enum zpool_err err;
+	struct zp_query r;
+	int64_t t0 = deadline_now_ms();
+	bool ok;
+	int rc;
+
+	zp_suspended(z, row);
+	th_log(LOG_WARNING, "stop: %s; trying zpool export -f", ctx->reason);
+	ctx->reason[0] = '\0';
+	rc = zp_export_run(z, true, d, &err, &ok, said, sizeof(said), NULL, 0);
+	if (rc == 0 && (ok || err == ZPOOL_ERR_NO_SUCH_POOL)) {
+		zp_query(z, ctx->deadline, &r);
+		if (r.q == Q_ABSENT || r.q == Q_NO_ZFS) {
+			th_log(LOG_WARNING, "stop: suspended pool %s exported with -f", z->pool);
+			return OCF_SUCCESS;
+		}
+	}
+	return ocf_fail(ctx, OCF_ERR_GENERIC,
+			"pool %s has its I/O suspended and `zpool export -f` %s after %lld ms: "
+			"ZFS cannot export a pool whose pending writes cannot reach its disks, so "
+			"the pool stays imported here and Pacemaker must fence this node. Before "
+			"starting it elsewhere, fix the cause (full, failed vdevs: see `zpool "
+			"status -v %s`)", z->pool,
+			rc == -ETIMEDOUT ? "did not finish" : rc < 0 ? "could not run" : "failed",
+			(long long)(deadline_now_ms() - t0), z->pool);
+}
+
 static int zp_stop_locked(struct zp *z)
 {
 	struct ocf_ctx *ctx = z->ctx;
@@ -1282,6 +1355,11 @@ static int zp_stop_locked(struct zp *z)
 	bool ok, forced = false;
 	int rc, n;
 
+	/* Only the direct answer (zfs-fuse's socket) can say SUSPENDED
+	 * quickly; otherwise this costs one zpool list. */
+	zp_query(z, ctx->deadline, &r);
+	if (r.q == Q_IMPORTED && r.row.health == ZPOOL_HEALTH_SUSPENDED)
+		return zp_stop_suspended(z, &r.row);
 	for (long attempt = 0;; attempt++) {
 		rc = zp_export_run(z, false, ctx->deadline, &err, &ok, said, sizeof(said), path,
 				   sizeof(path));
@@ -1424,11 +1502,20 @@ static const struct ocf_agent zpool_agent = {
 		"monitor: depth 0 reads what `zpool list` prints (zfs-fuse is asked over its "
 		"socket for an ONLINE pool, zpool runs for anything else): ONLINE is running, "
 		"DEGRADED is "
-		"running but degraded (190), FAULTED, UNAVAIL and SUSPENDED are errors, a "
+		"running but degraded (190), FAULTED and UNAVAIL are errors, a "
 		"pool not imported is not running; any other state is read again for up to 5 s "
 		"before it counts. Depth 10 reads `zpool status` (suspended I/O, "
 		"error counters, data errors); depth 20 also writes, syncs and reads back a "
 		"file in probe_dataset.\n\n"
+		"A pool whose I/O is suspended (SUSPENDED; on zfs-fuse, which keeps saying "
+		"ONLINE, writes that failed on every copy at the pool's top) is a hard error "
+		"(4) at every depth, with a reason naming what to look at: space (full), "
+		"failed vdevs, failmode. Pacemaker then stops the pool here, bans it from "
+		"this node until a cleanup, and starts it on the other head. stop of a "
+		"suspended pool runs `zpool export -f` once within its deadline; ZFS cannot "
+		"export a pool whose writes cannot complete, so stop then fails saying the "
+		"node must be fenced. A start whose import suspends again (the cause still "
+		"there) fails on its own before its timeout with the reason.\n\n"
 		"Every zpool and zfs call has a deadline inside the action's timeout: a hung "
 		"ZFS makes the action fail with a reason, it never hangs.",
 	.params = params,

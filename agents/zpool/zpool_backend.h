@@ -1,7 +1,9 @@
 /* Asking ZFS about a pool without running zpool: one backend per way of
  * reaching ZFS (zfs-fuse's socket here; OpenZFS's /dev/zfs ioctls could
  * follow). A backend only ever answers what it is sure zpool would print
- * for an imported, ONLINE pool; anything else (no such pool, another
+ * for an imported, ONLINE pool, or SUSPENDED for a pool whose I/O is
+ * suspended or whose writes fail at its top (where zfs-fuse's zpool still
+ * prints ONLINE: see zpool_config.h); anything else (no such pool, another
  * health, no daemon, a protocol surprise, its time cap) is an error, and
  * the caller runs zpool, whose word stands. Library code: -errno, never
  * logs. */
@@ -17,7 +19,8 @@ struct zpool_backend {
 	const char *name;
 	/* The row `zpool list -H -o name,health,guid pool` would print,
 	 * asked at where (a socket or device path; NULL: the backend's
-	 * default) until d. Returns 0 with row filled (health ONLINE);
+	 * default) until d. Returns 0 with row filled (health ONLINE, or
+	 * SUSPENDED with row->io);
 	 * -ENOENT when ZFS says there is no such pool; -EAGAIN for an answer
 	 * zpool must give (another health, the pool not opened); -ENOTCONN
 	 * when ZFS is not reachable there; -EPROTO for an answer outside the

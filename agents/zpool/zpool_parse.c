@@ -148,6 +148,13 @@ enum zpool_health zpool_parse_health(const char *word, size_t len)
 	return ZPOOL_HEALTH_UNKNOWN;
 }
 
+const char *zpool_failmode_name(uint64_t failmode)
+{
+	static const char *const names[] = { "wait", "continue", "panic" };
+
+	return failmode < sizeof(names) / sizeof(names[0]) ? names[failmode] : "?";
+}
+
 const char *zpool_health_name(enum zpool_health h)
 {
 	return (unsigned)h < N_HEALTH ? health_names[h] : "UNKNOWN";

@@ -44,7 +44,21 @@ struct zpool_row {
 	enum zpool_health health;
 	char health_word[ZPOOL_WORD_MAX]; /* as printed (upper-case letters only) */
 	uint64_t guid;
+	/* Only from a pool's configuration (zpool_config.h), with health
+	 * SUSPENDED: why, and what to look at. zpool list prints none of it. */
+	struct zpool_io_failure {
+		bool suspended;         /* ZFS says so ("suspended" in the config) */
+		bool have_failmode;     /* the config's "suspended" carries it */
+		uint64_t failmode;      /* 0 wait, 1 continue, 2 panic */
+		uint64_t write_errors;  /* at the pool's top (root vdev) */
+		uint64_t read_errors;
+		uint64_t alloc, space;  /* bytes allocated, of the pool's size */
+	} io;
 };
+
+/* "wait", "continue", "panic", or "?" for failmode values ZFS does not
+ * define. */
+const char *zpool_failmode_name(uint64_t failmode);
 
 /* Parses that output: exactly one line "NAME\tHEALTH\tGUID\n", NAME a
  * valid pool name, HEALTH 1 to 15 upper-case letters (an unknown word gives
