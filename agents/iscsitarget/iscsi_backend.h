@@ -28,7 +28,8 @@ struct iscsi_op_stats {
 
 struct iscsi_op {
 	const struct iscsi_target *t;
-	const char *secret;        /* CHAP secret (start only), or NULL */
+	const char *secret;        /* CHAP secret (start, reload), or NULL */
+	const char *out_secret;    /* mutual CHAP: the target's secret, or NULL */
 	struct deadline deadline;  /* the work must be done by then */
 	struct deadline undo_deadline; /* start's clean-up after a failure may run until then */
 	char *const *envp;         /* tool overrides (TWINHEAD_TOOL_*) */
@@ -68,6 +69,13 @@ struct iscsi_backend {
 	/* Takes the target offline, then removes it and what this resource
 	 * created; absent or half-created is success. */
 	int (*stop)(struct iscsi_op *op);
+	/* The running target to the configuration in op->t: adds the LUNs
+	 * and ACL entries it lacks and removes those it no longer lists,
+	 * nothing else, so sessions on the other LUNs go on (no logout).
+	 * Changes that are not a difference of LUNs or ACL entries (a LUN's
+	 * backing or identity, the CHAP user) are refused with -EIO before
+	 * anything changes. -ENOENT when the target is not running. */
+	int (*reload)(struct iscsi_op *op);
 	/* One query: target, every LUN, every LUN's backing. */
 	int (*monitor)(struct iscsi_op *op);
 	/* Optional. Sends monitor's read-only query before the configuration

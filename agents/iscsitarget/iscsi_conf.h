@@ -67,6 +67,7 @@ struct iscsi_target {
 	struct iscsi_acl acl[ISCSI_ACL_MAX];
 	size_t n_acl;                    /* 0: nobody may log in */
 	char user[ISCSI_USER_MAX + 1];   /* CHAP user, "" without CHAP */
+	char out_user[ISCSI_USER_MAX + 1]; /* mutual CHAP: the target's name, or "" */
 	char vendor[ISCSI_VENDOR_MAX + 1];
 	char product[ISCSI_PRODUCT_MAX + 1];
 	char revision[ISCSI_REVISION_MAX + 1];

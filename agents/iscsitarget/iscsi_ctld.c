@@ -364,7 +364,7 @@ out:
 
 static int ctld_start(struct iscsi_op *op)
 {
-	char *block = ctld_fragment(op->t, op->secret, op->resource);
+	char *block = ctld_fragment(op->t, op->secret, op->out_secret, op->resource);
 	int rc;
 
 	if (!block)
@@ -372,6 +372,13 @@ static int ctld_start(struct iscsi_op *op)
 	rc = ctld_change(op, block, 0);
 	free(block);
 	return rc;
+}
+
+/* ctld applies the difference between the old and the new file itself
+ * (conf_apply): a reload is a start with the new configuration. */
+static int ctld_reload_config(struct iscsi_op *op)
+{
+	return ctld_start(op);
 }
 
 static int ctld_stop(struct iscsi_op *op)
@@ -453,5 +460,6 @@ const struct iscsi_backend iscsi_backend_ctld = {
 	.lock_name = ctld_lock_name,
 	.start = ctld_start,
 	.stop = ctld_stop,
+	.reload = ctld_reload_config,
 	.monitor = ctld_monitor,
 };

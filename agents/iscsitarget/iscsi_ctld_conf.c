@@ -26,7 +26,8 @@ void ctld_group_name(const char *iqn, char out[24])
 	snprintf(out, 24, "twinhead-%s", hex);
 }
 
-char *ctld_fragment(const struct iscsi_target *t, const char *secret, const char *resource)
+char *ctld_fragment(const struct iscsi_target *t, const char *secret, const char *out_secret,
+		    const char *resource)
 {
 	struct strbuf b = { 0 };
 	char group[24];
@@ -42,7 +43,10 @@ char *ctld_fragment(const struct iscsi_target *t, const char *secret, const char
 	if (t->n_acl == 0) {
 		strbuf_printf(&b, "\tauth-type \"deny\"\n");
 	} else {
-		if (t->user[0] && secret)
+		if (t->user[0] && secret && t->out_user[0] && out_secret)
+			strbuf_printf(&b, "\tchap-mutual \"%s\" \"%s\" \"%s\" \"%s\"\n", t->user,
+				      secret, t->out_user, out_secret);
+		else if (t->user[0] && secret)
 			strbuf_printf(&b, "\tchap \"%s\" \"%s\"\n", t->user, secret);
 		else
 			strbuf_printf(&b, "\tauth-type \"none\"\n");

@@ -25,10 +25,12 @@ void ctld_group_name(const char *iqn, char out[24]);
  * "default" group), and the target with its LUNs, each with path,
  * blocksize, serial, device-id and the options vendor, product, revision,
  * naa (0x6 and the device id's last 31 digits, as tgt builds its NAA 6
- * designator) and writecache. secret may be NULL when t has no CHAP user.
+ * designator) and writecache. secret may be NULL when t has no CHAP user;
+ * with t->out_user and out_secret, the auth-group has chap-mutual.
  * resource names the Pacemaker resource in a comment. Returns a malloc'd
  * string or NULL (out of memory). */
-char *ctld_fragment(const struct iscsi_target *t, const char *secret, const char *resource);
+char *ctld_fragment(const struct iscsi_target *t, const char *secret, const char *out_secret,
+		    const char *resource);
 
 /* old with the block of iqn replaced by block (NULL: removed). A missing
  * block is appended (after a newline if old lacks its final one).

@@ -1,8 +1,7 @@
 /* The CHAP secret of an iSCSI target, read from a file only root can read.
  *
- * The secret never goes into logs or reasons, and never into the argv of a
- * process that outlives the action (see iscsi_tgt.c for the one short
- * tgtadm call that must carry it). Library code: returns -errno, never
+ * The secret never goes into logs, reasons or any process's argv (tgt's
+ * accounts are created over tgtd's socket: iscsi_tgt_ipc.c). Library code: returns -errno, never
  * logs. */
 #ifndef TWINHEAD_ISCSI_SECRET_H
 #define TWINHEAD_ISCSI_SECRET_H

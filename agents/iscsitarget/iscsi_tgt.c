@@ -14,10 +14,15 @@
  * removed again, newest first (resource-agents #1316 left half-built
  * targets behind).
  *
- * The CHAP secret: tgtadm takes it only in argv (`--password`). That one
- * tgtadm process lives for the duration of one request to tgtd, about 2 ms,
- * is waited for before start returns, and is killed with its process group
- * at the deadline; no lasting process ever carries the secret. */
+ * CHAP secrets: tgtadm takes them only in argv (`--password`), where any
+ * local user reads them in /proc/PID/cmdline. So the accounts (incoming,
+ * and the outgoing one of mutual CHAP) are created with the request
+ * tgtadm would send, written to tgtd's control socket by this process
+ * (iscsi_tgt_ipc.c): no child process ever sees a secret.
+ *
+ * reload: the LUNs and ACL entries the configuration adds are created
+ * first (undone if anything fails), then those it dropped are removed;
+ * the target stays ready throughout and its sessions go on. */
 #include "config.h"
 
 #include <errno.h>
@@ -56,6 +61,7 @@ enum tgt_undo_kind {
 	UNDO_ACL_ADDRESS, /* unbind an address we bound to an existing target */
 	UNDO_ACL_NAME,    /* unbind a name we bound to an existing target */
 	UNDO_BIND,        /* unbind the account from an existing target */
+	UNDO_BIND_OUT,    /* unbind the outgoing account from an existing target */
 	UNDO_ACCOUNT,     /* delete the account we created, and its mark */
 };
 
@@ -63,6 +69,7 @@ struct tgt_undo {
 	enum tgt_undo_kind kind;
 	unsigned lun;
 	const char *text;
+	const char *mark;  /* UNDO_ACCOUNT: the account's mark */
 };
 
 struct tgt {
@@ -70,7 +77,8 @@ struct tgt {
 	const char *tgtadm;
 	char port[8];
 	char tid[12];
-	char mark[4096];
+	char mark[4096];           /* the incoming account's mark, "" without CHAP */
+	char out_mark[4096];       /* the outgoing account's, "" without mutual CHAP */
 	struct tgt_undo *undo;     /* start only: TGT_UNDO_MAX entries */
 	size_t n_undo;
 };
@@ -82,13 +90,39 @@ static void tgt_init(struct tgt *g, struct iscsi_op *op)
 	g->tgtadm = tool_path(TOOL_TGTADM, op->envp);
 	snprintf(g->port, sizeof(g->port), "%u", op->tgt_port);
 	snprintf(g->tid, sizeof(g->tid), "%u", op->t->tid);
-	if (op->t->user[0]) {
+	if (op->t->user[0] || op->t->out_user[0]) {
 		char scope[16];
 
 		snprintf(scope, sizeof(scope), "tgt-%u", op->tgt_port);
-		if (iscsi_mark_path(g->mark, sizeof(g->mark), op->rundir, scope, op->t->user) < 0)
+		if (op->t->user[0] && iscsi_mark_path(g->mark, sizeof(g->mark), op->rundir, scope,
+						      op->t->user) < 0)
 			g->mark[0] = '\0';
+		if (op->t->out_user[0] && iscsi_mark_path(g->out_mark, sizeof(g->out_mark),
+							  op->rundir, scope, op->t->out_user) < 0)
+			g->out_mark[0] = '\0';
 	}
+}
+
+/* One action's state; undo (start, reload) gets TGT_UNDO_MAX entries.
+ * NULL when out of memory. Release with tgt_free(). */
+static struct tgt *tgt_new(struct iscsi_op *op, bool undo)
+{
+	struct tgt *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		return NULL;
+	tgt_init(g, op);
+	if (undo && !(g->undo = calloc(TGT_UNDO_MAX, sizeof(*g->undo)))) {
+		free(g);
+		return NULL;
+	}
+	return g;
+}
+
+static void tgt_free(struct tgt *g)
+{
+	free(g->undo);
+	free(g);
 }
 
 static void why(struct tgt *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -298,10 +332,10 @@ static bool has_acl(const struct tgt_show_target *s, const char *entry)
 	return false;
 }
 
-static bool has_account(const struct tgt_show_target *s, const char *user)
+static bool has_account(const struct tgt_show_target *s, const char *user, bool outgoing)
 {
 	for (size_t i = 0; i < s->n_accounts; i++)
-		if (!s->accounts[i].outgoing && strcmp(s->accounts[i].user, user) == 0)
+		if (s->accounts[i].outgoing == outgoing && strcmp(s->accounts[i].user, user) == 0)
 			return true;
 	return false;
 }
@@ -321,8 +355,9 @@ static int lun_number_cmp(const void *x, const void *y)
 
 /* Differences that start must not paper over: another LUN at our number,
  * another identity, LUNs, ACL entries or accounts the configuration does
- * not have. Returns 0 or -EIO with why. */
-static int tgt_foreign(struct tgt *g, const struct tgt_show_target *s)
+ * not have. reload: LUNs and ACL entries the configuration does not have
+ * are what it removes, not differences. Returns 0 or -EIO with why. */
+static int tgt_foreign(struct tgt *g, const struct tgt_show_target *s, bool reload)
 {
 	const struct iscsi_target *t = g->op->t;
 	const char *acl[ISCSI_ACL_MAX + 1];
@@ -345,6 +380,8 @@ static int tgt_foreign(struct tgt *g, const struct tgt_show_target *s)
 			want = l->number > ISCSI_LUN_NUMBER_MAX ? NULL :
 			       bsearch(&key, t->luns, t->n_luns, sizeof(*t->luns), lun_number_cmp);
 		}
+		if (!want && reload)
+			continue;
 		if (!want) {
 			why(g, "target %s (tid %u) has LUN %" PRIu64 " (%s), which luns does not list: "
 			       "remove it or add it to luns",
@@ -370,7 +407,7 @@ static int tgt_foreign(struct tgt *g, const struct tgt_show_target *s)
 			return -EIO;
 		}
 	}
-	for (size_t i = 0; i < s->n_acl; i++) {
+	for (size_t i = 0; i < s->n_acl && !reload; i++) {
 		bool listed = false;
 
 		for (size_t j = 0; j < n_acl; j++)
@@ -382,7 +419,8 @@ static int tgt_foreign(struct tgt *g, const struct tgt_show_target *s)
 		}
 	}
 	for (size_t i = 0; i < s->n_accounts; i++)
-		if (s->accounts[i].outgoing || strcmp(s->accounts[i].user, t->user) != 0) {
+		if (strcmp(s->accounts[i].user,
+			   s->accounts[i].outgoing ? t->out_user : t->user) != 0) {
 			why(g, "target %s has CHAP account %s%s bound, which the configuration does "
 			       "not have",
 			    t->iqn, s->accounts[i].user, s->accounts[i].outgoing ? " (outgoing)" : "");
@@ -398,7 +436,7 @@ static int tgt_complete(struct tgt *g, const struct tgt_show_target *s)
 	const struct iscsi_target *t = g->op->t;
 	const char *acl[ISCSI_ACL_MAX + 1];
 	size_t n_acl = expected_acl(t, acl);
-	int rc = tgt_foreign(g, s);
+	int rc = tgt_foreign(g, s, false);
 	size_t j = 0;
 
 	if (rc)
@@ -432,8 +470,12 @@ static int tgt_complete(struct tgt *g, const struct tgt_show_target *s)
 			why(g, "target %s lacks the ACL entry %s", t->iqn, acl[i]);
 			return -EIO;
 		}
-	if (t->user[0] && !has_account(s, t->user)) {
+	if (t->user[0] && !has_account(s, t->user, false)) {
 		why(g, "target %s lacks its CHAP account %s", t->iqn, t->user);
+		return -EIO;
+	}
+	if (t->out_user[0] && !has_account(s, t->out_user, true)) {
+		why(g, "target %s lacks its outgoing (mutual) CHAP account %s", t->iqn, t->out_user);
 		return -EIO;
 	}
 	if (strcmp(s->state, "ready") != 0) {
@@ -449,6 +491,13 @@ static void push_undo(struct tgt *g, enum tgt_undo_kind kind, unsigned lun, cons
 {
 	if (g->undo && g->n_undo < TGT_UNDO_MAX)
 		g->undo[g->n_undo++] = (struct tgt_undo){ .kind = kind, .lun = lun, .text = text };
+}
+
+static void push_undo_account(struct tgt *g, const char *user, const char *mark)
+{
+	if (g->undo && g->n_undo < TGT_UNDO_MAX)
+		g->undo[g->n_undo++] =
+			(struct tgt_undo){ .kind = UNDO_ACCOUNT, .text = user, .mark = mark };
 }
 
 /* Removes what this start created, newest first, until undo_deadline.
@@ -493,11 +542,16 @@ static void tgt_undo(struct tgt *g)
 			rc = tgt_adm(g, d, "unbind account", NULL, "--mode", "account", "--op",
 				     "unbind", "--tid", g->tid, "--user", u->text, NULL);
 			break;
+		case UNDO_BIND_OUT:
+			rc = tgt_adm(g, d, "unbind outgoing account", NULL, "--mode", "account",
+				     "--op", "unbind", "--tid", g->tid, "--user", u->text, "--outgoing",
+				     NULL);
+			break;
 		case UNDO_ACCOUNT:
 			rc = tgt_adm(g, d, "delete account", NULL, "--mode", "account", "--op",
 				     "delete", "--user", u->text, NULL);
 			if (rc == 0 || rc == -ENOENT)
-				iscsi_mark_remove(g->mark);
+				iscsi_mark_remove(u->mark);
 			break;
 		}
 		if (rc == 0)
@@ -576,24 +630,25 @@ static int tgt_acl_semantics(struct tgt *g)
 	return -EINVAL;
 }
 
-/* Decides about the CHAP account before anything is created. Sets *create
- * when start must create it. */
-static int tgt_account_plan(struct tgt *g, bool *create)
+/* Decides about a CHAP account (user, with secret, marked at mark)
+ * before anything is created. param names the user's parameter in
+ * reasons. Sets *create when start must create it. */
+static int tgt_account_plan(struct tgt *g, const char *user, const char *secret,
+			    const char *mark_path, const char *param, bool *create)
 {
-	const struct iscsi_target *t = g->op->t;
 	int exists, mark;
 
 	*create = false;
-	if (!t->user[0])
+	if (!user[0])
 		return 0;
-	if (!g->mark[0]) {
+	if (!mark_path[0]) {
 		why(g, "the run directory path %s is too long", g->op->rundir);
 		return -ENAMETOOLONG;
 	}
-	exists = tgt_account_exists(g, g->op->deadline, t->user);
+	exists = tgt_account_exists(g, g->op->deadline, user);
 	if (exists < 0)
 		return exists;
-	mark = iscsi_mark_check(g->mark, g->op->secret);
+	mark = iscsi_mark_check(mark_path, secret);
 	if (!exists) {
 		*create = true;
 		return 0;
@@ -601,17 +656,56 @@ static int tgt_account_plan(struct tgt *g, bool *create)
 	if (mark == -EKEYREJECTED) {
 		why(g, "CHAP account %s already exists in tgtd with another secret (another "
 		       "target on control port %s uses it): give this target the same "
-		       "secret_file or another incoming_username",
-		    t->user, g->port);
+		       "secret or another %s",
+		    user, g->port, param);
 		return -EEXIST;
 	}
 	if (mark != 0) {
 		why(g, "CHAP account %s exists in tgtd but was not created by twinhead, so its "
 		       "secret is unknown: delete it (tgtadm --mode account --op delete --user "
-		       "%s) or choose another incoming_username",
-		    t->user, t->user);
+		       "%s) or choose another %s",
+		    user, user, param);
 		return -EEXIST;
 	}
+	return 0;
+}
+
+/* Creates CHAP account user with secret: the mark first (if we die
+ * between the two steps, stop still knows the account is ours), then the
+ * request over tgtd's socket, never through an argv. */
+static int tgt_account_create(struct tgt *g, const char *user, const char *secret,
+			      const char *mark)
+{
+	uint32_t err;
+	int rc = iscsi_mark_write(mark, secret);
+
+	if (rc) {
+		why(g, "cannot record the CHAP account in %s: %s", mark, strerror(-rc));
+		return rc;
+	}
+	g->op->stats.calls++;
+	rc = tgt_ipc_account_new(g->op->tgt_port, user, secret, g->op->deadline, &err);
+	if (rc) {
+		iscsi_mark_remove(mark);
+		if (rc == -ENOTCONN)
+			why(g, "tgtd is not running on control port %s (start tgtd first)", g->port);
+		else if (rc == -ETIMEDOUT)
+			why(g, "tgtd on control port %s did not create CHAP account %s before the "
+			       "action's deadline: it is hung or overloaded",
+			    g->port, user);
+		else if (rc == -EEXIST)
+			why(g, "CHAP account %s appeared in tgtd while start ran: another tool "
+			       "created it",
+			    user);
+		else if (rc == -EIO)
+			why(g, "tgtd refused CHAP account %s (tgtadm error %u)", user, err);
+		else
+			why(g, "cannot create CHAP account %s over tgtd's socket: %s", user,
+			    strerror(-rc));
+		return rc;
+	}
+	g->op->stats.created++;
+	push_undo_account(g, user, mark);
 	return 0;
 }
 
@@ -623,19 +717,13 @@ static int tgt_start(struct iscsi_op *op)
 	size_t n_acl = expected_acl(t, acl);
 	struct tgt_show show;
 	struct deadline d = op->deadline;
-	bool created = false, create_account;
+	bool created = false, create_account, create_out;
 	struct tgt *g;
 	int rc;
 
-	g = calloc(1, sizeof(*g));
+	g = tgt_new(op, true);
 	if (!g)
 		return -ENOMEM;
-	tgt_init(g, op);
-	g->undo = calloc(TGT_UNDO_MAX, sizeof(*g->undo));
-	if (!g->undo) {
-		free(g);
-		return -ENOMEM;
-	}
 	rc = tgt_query(g, d, &show);
 	if (rc)
 		goto out_free;
@@ -663,10 +751,14 @@ static int tgt_start(struct iscsi_op *op)
 		rc = 0;
 		goto out;
 	}
-	if (s && (rc = tgt_foreign(g, s)))
+	if (s && (rc = tgt_foreign(g, s, false)))
 		goto out;
 	op->why[0] = '\0';
-	if ((rc = tgt_acl_semantics(g)) || (rc = tgt_account_plan(g, &create_account)))
+	if ((rc = tgt_acl_semantics(g)) ||
+	    (rc = tgt_account_plan(g, t->user, op->secret, g->mark, "incoming_username",
+				   &create_account)) ||
+	    (rc = tgt_account_plan(g, t->out_user, op->out_secret, g->out_mark,
+				   "outgoing_username", &create_out)))
 		goto out;
 
 	if (!s) {
@@ -694,31 +786,25 @@ static int tgt_start(struct iscsi_op *op)
 		if (rc)
 			goto undo;
 	}
-	if (create_account) {
-		/* The mark first: if we die between the two steps, stop
-		 * still knows the account is ours. */
-		rc = iscsi_mark_write(g->mark, op->secret);
-		if (rc) {
-			why(g, "cannot record the CHAP account in %s: %s", g->mark, strerror(-rc));
-			goto undo;
-		}
-		/* The one call with the secret in argv: see the file comment. */
-		rc = tgt_adm(g, d, "create CHAP account", NULL, "--mode", "account", "--op", "new",
-			     "--user", t->user, "--password", op->secret, NULL);
-		if (rc) {
-			iscsi_mark_remove(g->mark);
-			goto undo;
-		}
-		op->stats.created++;
-		push_undo(g, UNDO_ACCOUNT, 0, t->user);
-	}
-	if (t->user[0] && !(s && has_account(s, t->user))) {
+	if (create_account && (rc = tgt_account_create(g, t->user, op->secret, g->mark)))
+		goto undo;
+	if (t->user[0] && !(s && has_account(s, t->user, false))) {
 		rc = tgt_adm(g, d, "bind CHAP account", NULL, "--mode", "account", "--op", "bind",
 			     "--tid", g->tid, "--user", t->user, NULL);
 		if (rc)
 			goto undo;
 		if (!created)
 			push_undo(g, UNDO_BIND, 0, t->user);
+	}
+	if (create_out && (rc = tgt_account_create(g, t->out_user, op->out_secret, g->out_mark)))
+		goto undo;
+	if (t->out_user[0] && !(s && has_account(s, t->out_user, true))) {
+		rc = tgt_adm(g, d, "bind outgoing CHAP account", NULL, "--mode", "account", "--op",
+			     "bind", "--tid", g->tid, "--user", t->out_user, "--outgoing", NULL);
+		if (rc)
+			goto undo;
+		if (!created)
+			push_undo(g, UNDO_BIND_OUT, 0, t->out_user);
 	}
 	for (size_t i = 0; i < n_acl; i++) {
 		bool name = is_name(acl[i]);
@@ -764,32 +850,170 @@ undo:
 out:
 	tgt_show_free(&show);
 out_free:
-	free(g->undo);
-	free(g);
+	tgt_free(g);
+	return rc;
+}
+
+/* ---- reload ---- */
+
+static bool acl_configured(const char *const *acl, size_t n, const char *entry)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(acl[i], entry) == 0)
+			return true;
+	return false;
+}
+
+/* Removes what the running target has and the configuration dropped: ACL
+ * entries first (no new logins from there), then LUNs. Not undone when it
+ * fails half-way: the LUNs removed were to go anyway, and a retry removes
+ * the rest. */
+static int tgt_reload_remove(struct tgt *g, const struct tgt_show_target *s, const char **acl,
+			     size_t n_acl)
+{
+	const struct iscsi_target *t = g->op->t;
+	struct deadline d = g->op->deadline;
+	int rc;
+
+	for (size_t i = 0; i < s->n_acl; i++) {
+		if (acl_configured(acl, n_acl, s->acl[i]))
+			continue;
+		rc = tgt_adm(g, d, "unbind initiator", NULL, "--mode", "target", "--op", "unbind",
+			     "--tid", g->tid, is_name(s->acl[i]) ? "--initiator-name" :
+								   "--initiator-address",
+			     s->acl[i], NULL);
+		if (rc && rc != -ENOENT)
+			return rc;
+		g->op->stats.removed++;
+	}
+	for (size_t i = 0; i < s->n_luns; i++) {
+		const struct iscsi_lun key = { .number = (unsigned)s->luns[i].number };
+		char lun[24];
+
+		if (s->luns[i].number == 0 ||
+		    (s->luns[i].number <= ISCSI_LUN_NUMBER_MAX &&
+		     bsearch(&key, t->luns, t->n_luns, sizeof(*t->luns), lun_number_cmp)))
+			continue;
+		snprintf(lun, sizeof(lun), "%" PRIu64, s->luns[i].number);
+		rc = tgt_adm(g, d, "delete LUN", NULL, "--mode", "logicalunit", "--op", "delete",
+			     "--tid", g->tid, "--lun", lun, NULL);
+		if (rc && rc != -ENOENT) {
+			char msg[ISCSI_WHY_MAX];
+
+			snprintf(msg, sizeof(msg), "%s", g->op->why);
+			why(g, "cannot remove LUN %s (%s) of target %s: %s", lun, s->luns[i].path,
+			    t->iqn, msg);
+			return rc;
+		}
+		g->op->stats.removed++;
+	}
+	return 0;
+}
+
+static int tgt_reload(struct iscsi_op *op)
+{
+	const struct iscsi_target *t = op->t;
+	const struct tgt_show_target *s;
+	const char *acl[ISCSI_ACL_MAX + 1];
+	size_t n_acl = expected_acl(t, acl);
+	struct deadline d = op->deadline;
+	struct tgt_show show;
+	struct tgt *g;
+	int rc;
+
+	g = tgt_new(op, true);
+	if (!g)
+		return -ENOMEM;
+	rc = tgt_query(g, d, &show);
+	if (rc)
+		goto out_free;
+	s = tgt_show_find_tid(&show, t->tid);
+	if (!s || strcmp(s->name, t->iqn) != 0) {
+		why(g, "target %s (tid %u) is not in tgtd on control port %s: nothing to reload",
+		    t->iqn, t->tid, g->port);
+		rc = -ENOENT;
+		goto out;
+	}
+	/* What stays must stay as it is: a LUN's backing and identity, the
+	 * accounts. Those changes need a restart, not a reload. */
+	if ((rc = tgt_foreign(g, s, true)) || (rc = tgt_acl_semantics(g)))
+		goto out;
+	if (t->user[0] && !has_account(s, t->user, false)) {
+		why(g, "the CHAP account changed (%s is not bound to %s): that needs a restart", t->user,
+		    t->iqn);
+		rc = -EIO;
+		goto out;
+	}
+	op->why[0] = '\0';
+	/* Add first: an added LUN carries its identity before the removals. */
+	for (size_t i = 0; i < t->n_luns; i++) {
+		if (tgt_show_find_lun(s, t->luns[i].number))
+			continue;
+		if ((rc = tgt_add_lun(g, &t->luns[i], true)))
+			goto undo;
+	}
+	for (size_t i = 0; i < n_acl; i++) {
+		bool name = is_name(acl[i]);
+
+		if (has_acl(s, acl[i]))
+			continue;
+		rc = tgt_adm(g, d, "bind initiator", NULL, "--mode", "target", "--op", "bind",
+			     "--tid", g->tid, name ? "--initiator-name" : "--initiator-address",
+			     acl[i], NULL);
+		if (rc)
+			goto undo;
+		op->stats.created++;
+		push_undo(g, name ? UNDO_ACL_NAME : UNDO_ACL_ADDRESS, 0, acl[i]);
+	}
+	if ((rc = tgt_reload_remove(g, s, acl, n_acl)))
+		goto out;
+	/* Read back: now exactly the configuration, ready. */
+	tgt_show_free(&show);
+	rc = tgt_query(g, d, &show);
+	if (rc)
+		goto out_free;
+	s = tgt_show_find_tid(&show, t->tid);
+	if (!s) {
+		why(g, "target %s (tid %u) vanished during the reload", t->iqn, t->tid);
+		rc = -EIO;
+	} else if ((rc = tgt_complete(g, s))) {
+		char msg[ISCSI_WHY_MAX];
+
+		snprintf(msg, sizeof(msg), "%s", op->why);
+		why(g, "after reload: %s", msg);
+	}
+	goto out;
+undo:
+	tgt_undo(g);
+out:
+	tgt_show_free(&show);
+out_free:
+	tgt_free(g);
 	return rc;
 }
 
 /* ---- stop ---- */
 
-/* Deletes the account this resource's configuration names when twinhead
- * created it and no other target still uses it. */
-static int tgt_account_cleanup(struct tgt *g, const struct tgt_show *show)
+/* Deletes an account this resource's configuration names (user, marked
+ * at mark) when twinhead created it and no other target still uses it. */
+static int tgt_account_cleanup(struct tgt *g, const struct tgt_show *show, const char *user,
+			       const char *mark)
 {
 	const struct iscsi_target *t = g->op->t;
 	int rc;
 
-	if (!t->user[0] || !g->mark[0] || iscsi_mark_check(g->mark, NULL) != 0)
+	if (!user[0] || !mark[0] || iscsi_mark_check(mark, NULL) != 0)
 		return 0;
-	if (show && tgt_show_account_bound_elsewhere(show, t->user, t->tid))
+	if (show && tgt_show_account_bound_elsewhere(show, user, t->tid))
 		return 0;
 	rc = tgt_adm(g, g->op->deadline, "delete CHAP account", NULL, "--mode", "account",
-		     "--op", "delete", "--user", t->user, NULL);
+		     "--op", "delete", "--user", user, NULL);
 	if (rc && rc != -ENOENT)
 		return rc;
 	if (rc == 0)
 		g->op->stats.removed++;
 	g->op->why[0] = '\0';
-	return iscsi_mark_remove(g->mark);
+	return iscsi_mark_remove(mark);
 }
 
 /* Deletes the (offline) target. tgtd refuses to remove a LUN while a
@@ -837,15 +1061,16 @@ static int tgt_stop(struct iscsi_op *op)
 	struct tgt *g;
 	int rc;
 
-	g = calloc(1, sizeof(*g));
+	g = tgt_new(op, false);
 	if (!g)
 		return -ENOMEM;
-	tgt_init(g, op);
 	rc = tgt_query(g, d, &show);
 	if (rc == -ENOTCONN) {
 		/* No tgtd: it took every target and account with it. */
 		if (g->mark[0])
 			iscsi_mark_remove(g->mark);
+		if (g->out_mark[0])
+			iscsi_mark_remove(g->out_mark);
 		op->why[0] = '\0';
 		rc = 0;
 		goto out_free;
@@ -871,7 +1096,9 @@ static int tgt_stop(struct iscsi_op *op)
 			goto out;
 		op->stats.removed++;
 	}
-	rc = tgt_account_cleanup(g, &show);
+	rc = tgt_account_cleanup(g, &show, t->user, g->mark);
+	if (rc == 0)
+		rc = tgt_account_cleanup(g, &show, t->out_user, g->out_mark);
 	if (rc)
 		goto out;
 	if (s) {
@@ -888,7 +1115,7 @@ static int tgt_stop(struct iscsi_op *op)
 out:
 	tgt_show_free(&show);
 out_free:
-	free(g);
+	tgt_free(g);
 	return rc;
 }
 
@@ -902,10 +1129,9 @@ static int tgt_monitor(struct iscsi_op *op)
 	struct tgt *g;
 	int rc;
 
-	g = calloc(1, sizeof(*g));
+	g = tgt_new(op, false);
 	if (!g)
 		return -ENOMEM;
-	tgt_init(g, op);
 	rc = tgt_query(g, op->deadline, &show);
 	if (rc)
 		goto out_free;
@@ -919,7 +1145,7 @@ static int tgt_monitor(struct iscsi_op *op)
 	}
 	tgt_show_free(&show);
 out_free:
-	free(g);
+	tgt_free(g);
 	return rc;
 }
 
@@ -967,6 +1193,7 @@ const struct iscsi_backend iscsi_backend_tgt = {
 	.lock_name = tgt_lock_name,
 	.start = tgt_start,
 	.stop = tgt_stop,
+	.reload = tgt_reload,
 	.monitor = tgt_monitor,
 	.monitor_prefetch = tgt_monitor_prefetch,
 	.monitor_cancel = tgt_monitor_cancel,

@@ -1,6 +1,8 @@
-/* The target listing straight from tgtd's socket. See iscsi_tgt_ipc.h. */
+/* tgtd's management socket: the target listing and the CHAP account
+ * request. See iscsi_tgt_ipc.h. */
 #include "config.h"
 #include "iscsi_tgt_ipc.h"
+#include "iscsi_secret.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -36,6 +38,18 @@ void tgt_ipc_show_request(uint8_t req[TGT_IPC_REQ_LEN])
 	put64(req + 88, UINT64_MAX);       /* lun: none */
 }
 
+void tgt_ipc_request_header(uint8_t req[TGT_IPC_REQ_LEN], uint32_t mode, uint32_t op,
+			    size_t body_len)
+{
+	memset(req, 0, TGT_IPC_REQ_LEN);
+	put32(req + 0, mode);
+	put32(req + 4, op);
+	memcpy(req + 8, "iscsi", 5);
+	put32(req + 72, (uint32_t)(TGT_IPC_REQ_LEN + body_len));
+	put32(req + 76, UINT32_MAX);
+	put64(req + 88, UINT64_MAX);
+}
+
 long tgt_ipc_check_header(const uint8_t hdr[8], size_t max_len)
 {
 	uint32_t err, len;
@@ -47,18 +61,14 @@ long tgt_ipc_check_header(const uint8_t hdr[8], size_t max_len)
 	return (long)(len - 8);
 }
 
-int tgt_ipc_show_on(struct tgt_ipc *q, int fd, struct deadline d)
+/* Sends len bytes of buf on fd until d. A peer that closed is -ENOTCONN. */
+static int send_all(int fd, const uint8_t *buf, size_t len, struct deadline d)
 {
-	uint8_t req[TGT_IPC_REQ_LEN];
 	size_t sent = 0;
 	int rc;
 
-	q->fd = fd;
-	q->left = 0;
-	q->d = d;
-	tgt_ipc_show_request(req);
-	while (sent < sizeof(req)) {
-		ssize_t w = send(fd, req + sent, sizeof(req) - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (sent < len) {
+		ssize_t w = send(fd, buf + sent, len - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (w > 0) {
 			sent += (size_t)w;
@@ -66,17 +76,106 @@ int tgt_ipc_show_on(struct tgt_ipc *q, int fd, struct deadline d)
 		}
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-			rc = errno == EPIPE || errno == ECONNRESET ? -ENOTCONN : -errno;
-			goto fail;
-		}
+		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+			return errno == EPIPE || errno == ECONNRESET ? -ENOTCONN : -errno;
 		if ((rc = deadline_poll_fd(fd, POLLOUT, d)))
-			goto fail;
+			return rc;
 	}
 	return 0;
-fail:
-	tgt_ipc_close(q);
+}
+
+int tgt_ipc_show_on(struct tgt_ipc *q, int fd, struct deadline d)
+{
+	uint8_t req[TGT_IPC_REQ_LEN];
+	int rc;
+
+	q->fd = fd;
+	q->left = 0;
+	q->d = d;
+	tgt_ipc_show_request(req);
+	if ((rc = send_all(fd, req, sizeof(req), d)))
+		tgt_ipc_close(q);
 	return rc;
+}
+
+/* The body of an account request: "user=U,password=P" and its NUL, as
+ * tgtadm writes it. */
+#define TGT_IPC_ACCOUNT_BODY_MAX 128
+
+int tgt_ipc_account_new_on(int fd, const char *user, const char *secret, struct deadline d,
+			   uint32_t *tgt_err)
+{
+	uint8_t msg[TGT_IPC_REQ_LEN + TGT_IPC_ACCOUNT_BODY_MAX], hdr[8];
+	uint32_t err, len;
+	int n, rc;
+
+	if (tgt_err)
+		*tgt_err = 0;
+	if (strchr(user, ',') || strchr(secret, ',')) {
+		close(fd);
+		return -EINVAL;
+	}
+	n = snprintf((char *)msg + TGT_IPC_REQ_LEN, TGT_IPC_ACCOUNT_BODY_MAX,
+		     "user=%s,password=%s", user, secret);
+	if (n < 0 || n >= TGT_IPC_ACCOUNT_BODY_MAX) {
+		rc = -EINVAL;
+		goto out;
+	}
+	tgt_ipc_request_header(msg, TGT_IPC_MODE_ACCOUNT, TGT_IPC_OP_NEW, (size_t)n + 1);
+	rc = send_all(fd, msg, TGT_IPC_REQ_LEN + (size_t)n + 1, d);
+	if (rc == 0)
+		rc = deadline_recv_all(fd, hdr, sizeof(hdr), d);
+	if (rc == -ECONNRESET || rc == -EPIPE)
+		rc = -EPROTO;
+	if (rc)
+		goto out;
+	memcpy(&err, hdr, 4);
+	memcpy(&len, hdr + 4, 4);
+	if (err != 0) {
+		if (tgt_err)
+			*tgt_err = err;
+		rc = err == TGT_IPC_ERR_USER_EXIST ? -EEXIST : -EIO;
+	} else if (len != 8) {
+		rc = -EPROTO; /* a new account has nothing to say */
+	}
+out:
+	iscsi_secret_wipe(msg, sizeof(msg));
+	close(fd);
+	return rc;
+}
+
+/* A connected socket to tgtd's control port, or -errno (-ENOTCONN when
+ * nobody listens there). */
+static int tgt_ipc_connect(unsigned port)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, rc;
+
+	if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s.%u", TGT_IPC_PATH, port) >=
+	    sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* A local connect either succeeds or fails at once. */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc == -ENOENT || rc == -ECONNREFUSED ? -ENOTCONN : rc;
+	}
+	return fd;
+}
+
+int tgt_ipc_account_new(unsigned port, const char *user, const char *secret, struct deadline d,
+			uint32_t *tgt_err)
+{
+	int fd = tgt_ipc_connect(port);
+
+	if (tgt_err)
+		*tgt_err = 0;
+	if (fd < 0)
+		return fd;
+	return tgt_ipc_account_new_on(fd, user, secret, d, tgt_err);
 }
 
 int tgt_ipc_show_header(struct tgt_ipc *q)
@@ -103,23 +202,13 @@ fail:
 
 int tgt_ipc_show_open(struct tgt_ipc *q, unsigned port, struct deadline d)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd, rc;
+	int fd;
 
 	q->fd = -1;
 	q->left = 0;
-	if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s.%u", TGT_IPC_PATH, port) >=
-	    sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = tgt_ipc_connect(port);
 	if (fd < 0)
-		return -errno;
-	/* A local connect either succeeds or fails at once. */
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		rc = -errno;
-		close(fd);
-		return rc == -ENOENT || rc == -ECONNREFUSED ? -ENOTCONN : rc;
-	}
+		return fd;
 	return tgt_ipc_show_on(q, fd, d);
 }
 

@@ -1,4 +1,5 @@
-/* tgtd's management socket, for the one read-only query monitor makes.
+/* tgtd's management socket: monitor's read-only query, and the requests
+ * that carry a CHAP secret (so that it never travels in a tgtadm argv).
  *
  * `tgtadm --op show --mode target` is one request over tgtd's Unix socket
  * (/var/run/tgtd/socket.PORT): a 120-byte struct tgtadm_req, answered by
@@ -7,8 +8,10 @@
  * exec (the agent's own) instead of two. tgtadm's request layout is tgt's
  * internal ABI, not a promise, so every answer is checked (header, length,
  * then the strict parser), and the tgt backend falls back to running
- * tgtadm when the socket answers anything unexpected. Changes always go
- * through tgtadm. Library code: -errno, never logs. */
+ * tgtadm when the socket answers anything unexpected. Changes go through
+ * tgtadm, except creating a CHAP account: tgtadm takes the secret only in
+ * argv, where any user can read it in /proc, so that one request is sent
+ * here (tgt_ipc_account_new). Library code: -errno, never logs. */
 #ifndef TWINHEAD_ISCSI_TGT_IPC_H
 #define TWINHEAD_ISCSI_TGT_IPC_H
 
@@ -25,6 +28,36 @@
  * no --tid): mode 1 (target), op 2 (show), len 120, tid -1, lun ~0, all
  * else zero, in host byte order. */
 void tgt_ipc_show_request(uint8_t req[TGT_IPC_REQ_LEN]);
+
+/* tgtadm's modes, operations and errors (usr/tgtadm.h, tgtadm_error.h). */
+enum {
+	TGT_IPC_MODE_TARGET = 1,
+	TGT_IPC_MODE_ACCOUNT = 7,
+	TGT_IPC_OP_NEW = 0,
+	TGT_IPC_OP_SHOW = 2,
+	TGT_IPC_ERR_USER_EXIST = 12,
+};
+
+/* A change request's header as tgtadm --lld iscsi fills it: mode, op,
+ * lld "iscsi", len = 120 + body_len (the body's NUL included), tid -1,
+ * lun ~0, everything else zero. */
+void tgt_ipc_request_header(uint8_t req[TGT_IPC_REQ_LEN], uint32_t mode, uint32_t op,
+			    size_t body_len);
+
+/* Creates CHAP account user with secret in the tgtd on control port, as
+ * `tgtadm --lld iscsi --mode account --op new --user U --password P`
+ * would, until d; nothing else learns the secret (no process, no argv),
+ * and the request buffer is wiped. user and secret must be free of ','
+ * (tgtd splits the body there). Returns 0; -EEXIST when tgtd has an
+ * account of that name; -ENOTCONN when no tgtd listens; -EIO for another
+ * refusal (*tgt_err, when not NULL, gets tgtd's error number);
+ * -EPROTO for an answer that is not one; -ETIMEDOUT; -EINVAL; -errno. */
+int tgt_ipc_account_new(unsigned port, const char *user, const char *secret, struct deadline d,
+			uint32_t *tgt_err);
+
+/* The same over fd, already connected (a test's socketpair); closes fd. */
+int tgt_ipc_account_new_on(int fd, const char *user, const char *secret, struct deadline d,
+			   uint32_t *tgt_err);
 
 /* Checks the 8-byte answer header: err 0 and a total length from 8 to
  * max_len + 8. Returns the text length, or -EPROTO. */

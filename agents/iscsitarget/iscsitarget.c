@@ -40,6 +40,8 @@ enum {
 	P_ALLOWED_INITIATORS,
 	P_INCOMING_USERNAME,
 	P_SECRET_FILE,
+	P_OUTGOING_USERNAME,
+	P_OUTGOING_SECRET_FILE,
 	P_VENDOR_ID,
 	P_PRODUCT_ID,
 	P_PRODUCT_REV,
@@ -162,19 +164,21 @@ static const struct ocf_param params[P_COUNT] = {
 		.validate = valid_portals,
 	},
 	[P_LUNS] = {
-		.name = "luns", .type = OCF_TYPE_STRING, .flags = OCF_REQUIRED,
+		.name = "luns", .type = OCF_TYPE_STRING, .flags = OCF_REQUIRED | OCF_RELOADABLE,
 		.shortdesc = "LUNs (NUMBER:/path list)",
 		.longdesc = "LUN number and backing file or block device, separated by blanks or "
 			    "commas: \"1:/tank/iscsi/vol1 2:/tank/iscsi/vol2\". tgt keeps LUN 0 "
 			    "for its controller, so number tgt LUNs from 1. Paths are absolute, "
 			    "canonical, without blanks, commas, quotes or backslashes; each path "
 			    "backs one LUN. With ZFS, back LUNs with zvols (/dev/zvol/...) or "
-			    "files on a dataset of the pool that moves with this target.",
+			    "files on a dataset of the pool that moves with this target. "
+			    "Reloadable: a change adds and removes only the LUNs that differ; "
+			    "sessions go on (a LUN that keeps its number must keep its backing).",
 		/* Checked once, with everything else, in itgt_check: monitor
 		 * parses hundreds of entries on every call. */
 	},
 	[P_ALLOWED_INITIATORS] = {
-		.name = "allowed_initiators", .type = OCF_TYPE_STRING,
+		.name = "allowed_initiators", .type = OCF_TYPE_STRING, .flags = OCF_RELOADABLE,
 		.shortdesc = "Initiators allowed to log in",
 		.longdesc = "Initiator names (iqn./eui./naa.), addresses (10.0.0.5, fd00::5) and "
 			    "networks (10.0.0.0/24), separated by blanks or commas. An initiator "
@@ -183,7 +187,9 @@ static const struct ocf_param params[P_COUNT] = {
 			    "initiator. CHAP, when configured, applies in addition. tgt: name "
 			    "entries need tgt 1.0.84 or later (older versions required address and "
 			    "name to match). ctld: list either names or addresses, not both (ctld "
-			    "requires both to match).",
+			    "requires both to match). Reloadable: a change adds and removes only "
+			    "the entries that differ (sessions already logged in go on until they "
+			    "log out).",
 		.validate = valid_acl,
 	},
 	[P_INCOMING_USERNAME] = {
@@ -201,10 +207,26 @@ static const struct ocf_param params[P_COUNT] = {
 		.longdesc = "A file owned by root, mode 0600 (no access for group or others), "
 			    "holding the CHAP secret on one line: 12 to 16 printable characters "
 			    "without blanks, commas, quotes or backslashes. The secret never "
-			    "appears in logs; on tgt it is passed to one short-lived tgtadm call "
-			    "(tgtadm takes it only in argv), which ends before start returns. A "
+			    "appears in logs, environments or any process's argv: on tgt the "
+			    "agent creates the account over tgtd's control socket itself. A "
 			    "changed secret takes effect when the account is created again: after "
 			    "every target that uses the account stopped.",
+		.validate = valid_abs_path,
+	},
+	[P_OUTGOING_USERNAME] = {
+		.name = "outgoing_username", .type = OCF_TYPE_STRING,
+		.shortdesc = "Mutual CHAP: the target's user name",
+		.longdesc = "With mutual CHAP the initiator checks the target too: the target "
+			    "answers the initiator's challenge as this user, with the secret in "
+			    "outgoing_secret_file. Needs incoming_username; must differ from it, "
+			    "and the two secrets must differ (RFC 3720 8.2.1).",
+		.validate = valid_user,
+	},
+	[P_OUTGOING_SECRET_FILE] = {
+		.name = "outgoing_secret_file", .type = OCF_TYPE_STRING,
+		.shortdesc = "File holding the target's mutual CHAP secret",
+		.longdesc = "Like secret_file (root, mode 0600, one line of 12 to 16 "
+			    "characters), for outgoing_username.",
 		.validate = valid_abs_path,
 	},
 	[P_VENDOR_ID] = {
@@ -285,6 +307,7 @@ static const struct ocf_action_spec actions[] = {
 	{ .name = "stop", .timeout_s = 60 },
 	{ .name = "monitor", .timeout_s = 20, .interval_s = 10, .depth = 0 },
 	{ .name = "monitor", .timeout_s = 30, .interval_s = 60, .depth = 10 },
+	{ .name = "reload-agent", .timeout_s = 60 },
 	{ .name = "validate-all", .timeout_s = 20 },
 	{ .name = "meta-data", .timeout_s = 5 },
 };
@@ -354,8 +377,30 @@ static int target_load(const struct ocf_ctx *ctx, struct iscsi_target *t, char *
 		rc = -EINVAL;
 		goto fail;
 	}
+	if (!ocf_str(ctx, P_OUTGOING_USERNAME) != !ocf_str(ctx, P_OUTGOING_SECRET_FILE)) {
+		snprintf(why, len, "mutual CHAP needs both outgoing_username and "
+				   "outgoing_secret_file");
+		rc = -EINVAL;
+		goto fail;
+	}
+	if (ocf_str(ctx, P_OUTGOING_USERNAME) && !user) {
+		snprintf(why, len, "mutual CHAP (outgoing_username) needs CHAP: set "
+				   "incoming_username and secret_file too");
+		rc = -EINVAL;
+		goto fail;
+	}
+	if (user && ocf_str(ctx, P_OUTGOING_USERNAME) &&
+	    strcmp(user, ocf_str(ctx, P_OUTGOING_USERNAME)) == 0) {
+		snprintf(why, len, "outgoing_username must differ from incoming_username (%s): "
+				   "the target daemon keeps one account per name",
+			 user);
+		rc = -EINVAL;
+		goto fail;
+	}
 	if (user)
 		snprintf(t->user, sizeof(t->user), "%s", user);
+	if (ocf_str(ctx, P_OUTGOING_USERNAME))
+		snprintf(t->out_user, sizeof(t->out_user), "%s", ocf_str(ctx, P_OUTGOING_USERNAME));
 	snprintf(t->vendor, sizeof(t->vendor), "%s", ocf_str(ctx, P_VENDOR_ID));
 	snprintf(t->product, sizeof(t->product), "%s", ocf_str(ctx, P_PRODUCT_ID));
 	snprintf(t->revision, sizeof(t->revision), "%s", ocf_str(ctx, P_PRODUCT_REV));
@@ -461,6 +506,7 @@ struct itgt {
 	struct lock lock;
 	bool tool_found;         /* the backend was chosen because its tool is there */
 	char secret[ISCSI_SECRET_MAX + 1];
+	char out_secret[ISCSI_SECRET_MAX + 1];
 };
 
 /* Picks the backend (the parameter, else the first whose tool is
@@ -516,6 +562,7 @@ static void itgt_close(struct itgt *it)
 		it->be->monitor_cancel(&it->op);
 	lock_release(&it->lock);
 	iscsi_secret_wipe(it->secret, sizeof(it->secret));
+	iscsi_secret_wipe(it->out_secret, sizeof(it->out_secret));
 	if (it->t)
 		iscsi_target_free(it->t);
 }
@@ -552,15 +599,11 @@ static int itgt_lock(struct ocf_ctx *ctx, struct itgt *it)
 	return OCF_SUCCESS;
 }
 
-static int itgt_secret(struct ocf_ctx *ctx, struct itgt *it)
+static int secret_load(struct ocf_ctx *ctx, unsigned param, char *buf, size_t len)
 {
 	char why[ISCSI_WHY_MAX];
-	int rc;
+	int rc = iscsi_secret_read(ocf_str(ctx, param), buf, len, why, sizeof(why));
 
-	if (!it->t->user[0])
-		return OCF_SUCCESS;
-	rc = iscsi_secret_read(ocf_str(ctx, P_SECRET_FILE), it->secret, sizeof(it->secret), why,
-			       sizeof(why));
 	if (rc == -ENOENT)
 		return ocf_fail(ctx, OCF_ERR_INSTALLED, "%s", why);
 	if (rc == -EPERM)
@@ -569,7 +612,29 @@ static int itgt_secret(struct ocf_ctx *ctx, struct itgt *it)
 		return ocf_fail(ctx, OCF_ERR_CONFIGURED, "%s", why);
 	if (rc)
 		return ocf_fail(ctx, OCF_ERR_GENERIC, "%s", why);
+	return OCF_SUCCESS;
+}
+
+static int itgt_secret(struct ocf_ctx *ctx, struct itgt *it)
+{
+	int rc;
+
+	if (!it->t->user[0])
+		return OCF_SUCCESS;
+	rc = secret_load(ctx, P_SECRET_FILE, it->secret, sizeof(it->secret));
+	if (rc != OCF_SUCCESS)
+		return rc;
 	it->op.secret = it->secret;
+	if (!it->t->out_user[0])
+		return OCF_SUCCESS;
+	rc = secret_load(ctx, P_OUTGOING_SECRET_FILE, it->out_secret, sizeof(it->out_secret));
+	if (rc != OCF_SUCCESS)
+		return rc;
+	if (strcmp(it->secret, it->out_secret) == 0)
+		return ocf_fail(ctx, OCF_ERR_CONFIGURED,
+				"secret_file and outgoing_secret_file hold the same secret: mutual "
+				"CHAP needs a different secret in each direction (RFC 3720 8.2.1)");
+	it->op.out_secret = it->out_secret;
 	return OCF_SUCCESS;
 }
 
@@ -717,6 +782,36 @@ out:
 	return rc;
 }
 
+/* luns and allowed_initiators changed (Pacemaker passes the new values):
+ * the backend adds and removes only the difference, and the target's
+ * other LUNs and sessions go on. */
+static int itgt_reload_agent(struct ocf_ctx *ctx)
+{
+	struct itgt it;
+	int64_t t0 = deadline_now_ms();
+	int rc;
+
+	if ((rc = itgt_open(ctx, &it)) != OCF_SUCCESS)
+		return rc;
+	if ((rc = itgt_tool_present(ctx, &it)) != OCF_SUCCESS ||
+	    (rc = itgt_secret(ctx, &it)) != OCF_SUCCESS || (rc = itgt_lock(ctx, &it)) != OCF_SUCCESS)
+		goto out;
+	rc = it.be->reload(&it.op);
+	if (rc == 0) {
+		th_log(LOG_INFO, "%s: target %s reloaded (%zu LUNs): %u calls, %u objects created, "
+				 "%u removed, %lld ms",
+		       it.be->name, it.t->iqn, it.t->n_luns, it.op.stats.calls, it.op.stats.created,
+		       it.op.stats.removed, (long long)(deadline_now_ms() - t0));
+		rc = OCF_SUCCESS;
+	} else {
+		rc = ocf_fail(ctx, OCF_ERR_GENERIC, "reload: %s",
+			      it.op.why[0] ? it.op.why : strerror(-rc));
+	}
+out:
+	itgt_close(&it);
+	return rc;
+}
+
 /* The parameters passed already; what is left is whether this node can
  * run the target: the tool, and the secret file. */
 static int itgt_validate_all(struct ocf_ctx *ctx)
@@ -761,6 +856,7 @@ static const struct ocf_agent iscsitarget = {
 		.stop = itgt_stop,
 		.monitor = itgt_monitor,
 		.validate_all = itgt_validate_all,
+		.reload_agent = itgt_reload_agent,
 	},
 	.check = itgt_check,
 	.man_extra =

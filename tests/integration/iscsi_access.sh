@@ -2,10 +2,12 @@
 # Who may log in: CHAP with the right secret logs in, a wrong or missing
 # secret is refused; an initiator whose name or address is not listed is
 # refused; an empty list refuses everyone; ALL admits any address. The
-# secret never appears in a lasting process's /proc/PID/cmdline, in the
-# agent's output or in tgtd's log: the one tgtadm that carries it in argv
-# has exited before start returns (strace shows it). A secret file others
-# can read stops start with nothing changed.
+# secret never appears in any process's argv (strace of start: the agent
+# creates the account over tgtd's socket, no execve carries it), in
+# /proc/PID/cmdline, in the agent's output or in tgtd's log. Mutual CHAP:
+# a client that checks the target logs in when the target proves the
+# outgoing secret, and refuses a target that does not. A secret file
+# others can read stops start with nothing changed.
 TH_SRCDIR=${TH_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$TH_SRCDIR/tests/lib/lab.sh"
 . "$TH_SRCDIR/tests/lib/iscsi.sh"
@@ -24,8 +26,7 @@ wrong=$(secret_file wrong.chap "not-the-secret1")
 ITGT_PARAMS=(iqn=$IQN "luns=1:$disk" portals=$A incoming_username=host1 secret_file="$sec")
 ACL="allowed_initiators=$ME $CLIENT"
 
-# Start under strace: which processes saw the secret in argv, and did they
-# end before the agent did?
+# Start under strace: did any process get the secret in argv?
 trace=$LAB_TMP/start.trace
 AGENT_ENV=()
 lab_exec a strace -f -q -e trace=execve,exit_group -s 256 -o "$trace" \
@@ -36,20 +37,16 @@ lab_exec a strace -f -q -e trace=execve,exit_group -s 256 -o "$trace" \
 	/usr/lib/ocf/resource.d/twinhead/iscsitarget start >"$AGENT_OUT" 2>"$AGENT_ERR"
 tap_is "start with CHAP and an ACL of name and address" $? 0 || tap_diag "$(cat "$AGENT_ERR")"
 
-pids=$(grep -- "--password" "$trace" | grep execve | awk '{print $1}')
-tap_is "exactly one process got the secret in argv (tgtadm --password)" "$(wc -w <<<"$pids")" 1
-agent_pid=$(grep 'iscsitarget", \["' "$trace" | head -1 | awk '{print $1}')
-exits=$(grep -n -E '^[0-9]+ +\+\+\+ exited' "$trace" | tr ':' ' ')
-line_tgtadm=$(awk -v p="$pids" '$2 == p {print $1}' <<<"$exits")
-line_agent=$(awk -v p="$agent_pid" '$2 == p {print $1}' <<<"$exits")
-if [[ -n $line_tgtadm && -n $line_agent && $line_tgtadm -lt $line_agent ]]; then
-	tap_ok "  that tgtadm exited before the agent did"
-else
-	tap_not_ok "  that tgtadm exited before the agent did" "tgtadm pid $pids line $line_tgtadm, agent pid $agent_pid line $line_agent"
-fi
 # The pattern goes to grep through a file, not argv.
 pattern=$LAB_TMP/pattern
 printf '%s\n' "$SECRET" >"$pattern"
+execs=$(grep -c 'execve(' "$trace")
+tap_cmp "start ran programs (strace saw them)" "$execs" -ge 3
+tap_is "no execve argv carries the secret" "$(grep 'execve(' "$trace" | grep -c -F -f "$pattern")" 0 ||
+	tap_diag "$(grep 'execve(' "$trace" | grep -F -f "$pattern" | sed "s/$SECRET/SECRET/g")"
+tap_is "  not even as --password" "$(grep 'execve(' "$trace" | grep -c -- --password)" 0
+tap_is "the account exists all the same" "$(tgtadm_in a --lld iscsi --mode account --op show)" \
+	"$(printf 'Account list:\n    host1')"
 leak=$(lab_exec a sh -c 'for f in /proc/[0-9]*/cmdline; do tr "\0" " " <"$f"; echo; done' | grep -c -F -f "$pattern")
 tap_is "no process in head a has the secret in its cmdline" "$leak" 0
 leak=$(for f in /proc/[0-9]*/cmdline; do tr '\0' ' ' <"$f" 2>/dev/null; echo; done | grep -c -F -f "$pattern")
@@ -122,6 +119,50 @@ tap_is "  any address logs in with the secret" $? 0
 client other -- "$A" $IQN 1 login >/dev/null 2>&1
 tap_is "  but not without it" $? 3
 itgt a stop allowed_initiators=ALL
+
+# Mutual CHAP: the target proves itself to a client that checks it.
+TSECRET=Tg7-target-Zq2w
+tsec=$(secret_file target.chap "$TSECRET")
+twrong=$(secret_file twrong.chap "Tg7-wrong-Zq2wx")
+MUTUAL=(allowed_initiators=ALL outgoing_username=tank-target outgoing_secret_file="$tsec")
+trace=$LAB_TMP/mutual.trace
+printf '%s\n' "$TSECRET" >"$pattern"
+lab_exec a strace -f -q -e trace=execve -s 256 -o "$trace" \
+	env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=acl \
+	CRM_meta_timeout=20000 "OCF_RESKEY_iqn=$IQN" "OCF_RESKEY_luns=1:$disk" \
+	"OCF_RESKEY_portals=$A" OCF_RESKEY_incoming_username=host1 "OCF_RESKEY_secret_file=$sec" \
+	OCF_RESKEY_allowed_initiators=ALL OCF_RESKEY_outgoing_username=tank-target \
+	"OCF_RESKEY_outgoing_secret_file=$tsec" \
+	/usr/lib/ocf/resource.d/twinhead/iscsitarget start >"$AGENT_OUT" 2>"$AGENT_ERR"
+tap_is "start with mutual CHAP (outgoing_username, outgoing_secret_file)" $? 0 ||
+	tap_diag "$(cat "$AGENT_ERR")"
+tap_is "  no execve argv carries the outgoing secret" "$(grep 'execve(' "$trace" | grep -c -F -f "$pattern")" 0
+tap_like "  tgtd binds the outgoing account to the target" "$(tgt_targets a)" "tank-target \(outgoing\)"
+itgt a monitor "${MUTUAL[@]}"
+tap_is "  monitor" $? 0 || tap_diag "$(agent_reason)"
+client other -- -u host1 -s "$sec" -U tank-target -S "$tsec" "$A" $IQN 1 login >/dev/null 2>&1
+tap_is "  a client that checks the target logs in" $? 0
+out=$(client other -- -u host1 -s "$sec" -U tank-target -S "$twrong" "$A" $IQN 1 login 2>&1)
+rc=$?
+tap_cmp "  a client expecting another target secret refuses the target" "$rc" -ne 0
+tap_like "    because the target's answer does not match" "$out" "[Tt]arget|CHAP|authent"
+client other -- -u host1 -s "$sec" "$A" $IQN 1 login >/dev/null 2>&1
+tap_is "  a client that does not check the target still logs in" $? 0
+itgt a stop "${MUTUAL[@]}"
+tap_is "  stop" $? 0
+tap_is "  both accounts are gone" "$(tgtadm_in a --lld iscsi --mode account --op show)" ""
+# Without mutual CHAP the same checking client refuses the target: the
+# check above can fail.
+itgt a start allowed_initiators=ALL
+client other -- -u host1 -s "$sec" -U tank-target -S "$tsec" "$A" $IQN 1 login >/dev/null 2>&1
+tap_cmp "a checking client refuses a target without mutual CHAP" $? -ne 0
+itgt a stop allowed_initiators=ALL
+itgt a start "${MUTUAL[@]}" outgoing_username=host1
+tap_is "outgoing_username equal to incoming_username is refused (OCF_ERR_CONFIGURED)" $? 6
+itgt a start "${MUTUAL[@]}" outgoing_secret_file="$sec"
+tap_is "the same secret both ways is refused (OCF_ERR_CONFIGURED)" $? 6
+tap_like "  saying why" "$(agent_reason)" "different secret in each direction"
+tap_is "  and nothing is left in tgtd" "$(tgt_targets a; tgtadm_in a --lld iscsi --mode account --op show)" ""
 
 # A readable secret file: refused, nothing changed.
 chmod 0644 "$sec"

@@ -97,6 +97,16 @@ tap_unlike() {
 	return 1
 }
 
+# tap_cmp DESC A OP B: integers compared with test's OP (-eq -ne -lt -le -gt -ge).
+tap_cmp() {
+	if [[ $2 =~ ^-?[0-9]+$ && $4 =~ ^-?[0-9]+$ ]] && test "$2" "$3" "$4"; then
+		tap_ok "$1"
+		return 0
+	fi
+	tap_not_ok "$1" "got:      '$2'" "expected: $3 $4"
+	return 1
+}
+
 tap_skip_all() {
 	if [[ ${TWINHEAD_NO_SKIP:-0} == 1 ]]; then
 		printf 'Bail out! cannot run: %s\n' "$1"

@@ -7,6 +7,9 @@
  * OPTIONS
  *   -i NAME    initiator name (default iqn.2024-01.org.twinhead:test-client)
  *   -u USER    CHAP user; -s FILE: the CHAP secret, first line of FILE
+ *   -U USER    mutual CHAP: the target must prove it is USER, with the
+ *              secret in the first line of FILE (-S FILE); a target that
+ *              cannot is refused (exit 3)
  *   -T MS      TCP user timeout (how soon a dead head is noticed while a
  *              command is outstanding); also TCP keepalive 1 s x 2
  *   -t SEC     time limit of every SCSI command (default 30)
@@ -106,6 +109,8 @@
 static const char *initiator = "iqn.2024-01.org.twinhead:test-client";
 static const char *user;
 static char secret[256];
+static const char *target_user;
+static char target_secret[256];
 static int tcp_user_timeout_ms;
 static int command_timeout_s = 30;
 static unsigned unit_attentions;
@@ -216,6 +221,12 @@ static struct iscsi_context *context_new(const char *target)
 	iscsi_set_header_digest(iscsi, ISCSI_HEADER_DIGEST_NONE_CRC32C);
 	if (user && iscsi_set_initiator_username_pwd(iscsi, user, secret) != 0) {
 		fprintf(stderr, "iscsi-client: bad CHAP credentials: %s\n", iscsi_get_error(iscsi));
+		iscsi_destroy_context(iscsi);
+		return NULL;
+	}
+	if (target_user && iscsi_set_target_username_pwd(iscsi, target_user, target_secret) != 0) {
+		fprintf(stderr, "iscsi-client: bad target CHAP credentials: %s\n",
+			iscsi_get_error(iscsi));
 		iscsi_destroy_context(iscsi);
 		return NULL;
 	}
@@ -1331,18 +1342,18 @@ static int cmd_verify_log(struct iscsi_context *iscsi, int lun, const struct dri
 	return 0;
 }
 
-static int read_secret(const char *path)
+static int read_secret(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "r");
 
-	if (!f || !fgets(secret, sizeof(secret), f)) {
+	if (!f || !fgets(buf, (int)len, f)) {
 		fprintf(stderr, "iscsi-client: cannot read %s\n", path);
 		if (f)
 			fclose(f);
 		return -1;
 	}
 	fclose(f);
-	secret[strcspn(secret, "\r\n")] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
 	return 0;
 }
 
@@ -1370,12 +1381,17 @@ int main(int argc, char **argv)
 	 * connection reset by the peer must not kill the client. */
 	signal(SIGPIPE, SIG_IGN);
 
-	while ((opt = getopt(argc, argv, "i:u:s:T:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:u:s:U:S:T:t:")) != -1) {
 		switch (opt) {
 		case 'i': initiator = optarg; break;
 		case 'u': user = optarg; break;
 		case 's':
-			if (read_secret(optarg) < 0)
+			if (read_secret(optarg, secret, sizeof(secret)) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'U': target_user = optarg; break;
+		case 'S':
+			if (read_secret(optarg, target_secret, sizeof(target_secret)) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'T': tcp_user_timeout_ms = (int)num(optarg); break;
@@ -1384,7 +1400,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (argc - optind < 4) {
-		fprintf(stderr, "usage: iscsi-client [-i NAME] [-u USER -s FILE] [-T MS] [-t SEC] "
+		fprintf(stderr, "usage: iscsi-client [-i NAME] [-u USER -s FILE] [-U USER -S FILE] "
+				"[-T MS] [-t SEC] "
 				"PORTAL TARGET LUN login|capacity|inquiry|wce|write|verify|stream|"
 				"drill|verify-log ...\n");
 		return EXIT_USAGE;

@@ -89,11 +89,26 @@ static const char expected_full[] =
 
 START_TEST(full_fragment_byte_for_byte)
 {
-	char *f = ctld_fragment(&t, "abcdefghijkl", "lun1");
+	char *f = ctld_fragment(&t, "abcdefghijkl", NULL, "lun1");
 
 	ck_assert_ptr_nonnull(f);
 	ck_assert_str_eq(f, expected_full);
 	free(f);
+}
+END_TEST
+
+START_TEST(mutual_chap_is_chap_mutual)
+{
+	char *f;
+
+	snprintf(t.out_user, sizeof(t.out_user), "tank-target");
+	f = ctld_fragment(&t, "abcdefghijkl", "mnopqrstuvwx", "lun1");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(strstr(f, "\tchap-mutual \"host1\" \"abcdefghijkl\" \"tank-target\" "
+					"\"mnopqrstuvwx\"\n"));
+	ck_assert_ptr_null(strstr(f, "\tchap \""));
+	free(f);
+	t.out_user[0] = '\0';
 }
 END_TEST
 
@@ -102,7 +117,7 @@ START_TEST(nobody_allowed_is_auth_type_deny_without_chap)
 	char *f;
 
 	t.n_acl = 0;
-	f = ctld_fragment(&t, "abcdefghijkl", "lun1");
+	f = ctld_fragment(&t, "abcdefghijkl", NULL, "lun1");
 	ck_assert_ptr_nonnull(strstr(f, "auth-group \"twinhead-6003efa673a2\" {\n"
 					"\tauth-type \"deny\"\n}\n"));
 	ck_assert_ptr_null(strstr(f, "abcdefghijkl"));
@@ -117,7 +132,7 @@ START_TEST(no_chap_is_auth_type_none_with_the_acl)
 	t.user[0] = '\0';
 	ck_assert_int_eq(iscsi_acl_parse("ALL", t.acl, ISCSI_ACL_MAX, &t.n_acl, why, sizeof(why)),
 			 0);
-	f = ctld_fragment(&t, NULL, "lun1");
+	f = ctld_fragment(&t, NULL, NULL, "lun1");
 	ck_assert_ptr_nonnull(strstr(f, "{\n\tauth-type \"none\"\n}\n"));
 	free(f);
 }
@@ -130,7 +145,7 @@ START_TEST(addresses_become_initiator_portals)
 	ck_assert_int_eq(iscsi_acl_parse("10.0.0.0/24 fd00::5", t.acl, ISCSI_ACL_MAX, &t.n_acl, why,
 					 sizeof(why)),
 			 0);
-	f = ctld_fragment(&t, "abcdefghijkl", "lun1");
+	f = ctld_fragment(&t, "abcdefghijkl", NULL, "lun1");
 	ck_assert_ptr_nonnull(strstr(f, "{\n\tchap \"host1\" \"abcdefghijkl\"\n"
 					"\tinitiator-portal \"10.0.0.0/24\"\n"
 					"\tinitiator-portal \"fd00::5\"\n}\n"));
@@ -144,7 +159,7 @@ START_TEST(no_portals_uses_the_default_portal_group)
 
 	t.n_portals = 0;
 	t.write_cache = true;
-	f = ctld_fragment(&t, "abcdefghijkl", NULL);
+	f = ctld_fragment(&t, "abcdefghijkl", NULL, NULL);
 	ck_assert_ptr_null(strstr(f, "portal-group"));
 	ck_assert_ptr_nonnull(strstr(f, "(resource -)"));
 	ck_assert_ptr_nonnull(strstr(f, "\t\toption \"writecache\" \"on\"\n"));
@@ -156,7 +171,7 @@ START_TEST(splice_appends_replaces_and_removes)
 {
 	const char *old = "pidfile /var/run/ctld.pid\n\ntarget \"iqn.2024-01.com.example:other\" {\n"
 			  "\tauth-group no-authentication\n}\n";
-	char *block = ctld_fragment(&t, "abcdefghijkl", "lun1");
+	char *block = ctld_fragment(&t, "abcdefghijkl", NULL, "lun1");
 	char *with, *again, *changed_text, *without;
 	int err, changed;
 
@@ -175,7 +190,7 @@ START_TEST(splice_appends_replaces_and_removes)
 	/* Another block replaces it in place. */
 	t.block_size = 512;
 	free(block);
-	block = ctld_fragment(&t, "abcdefghijkl", "lun1");
+	block = ctld_fragment(&t, "abcdefghijkl", NULL, "lun1");
 	changed_text = ctld_conf_splice(with, IQN, block, &err, &changed);
 	ck_assert(changed);
 	ck_assert_ptr_nonnull(strstr(changed_text, "blocksize 512"));
@@ -242,6 +257,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, full_fragment_byte_for_byte);
+	tcase_add_test(tc, mutual_chap_is_chap_mutual);
 	tcase_add_test(tc, nobody_allowed_is_auth_type_deny_without_chap);
 	tcase_add_test(tc, no_chap_is_auth_type_none_with_the_acl);
 	tcase_add_test(tc, addresses_become_initiator_portals);
