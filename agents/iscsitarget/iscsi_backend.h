@@ -1,7 +1,8 @@
 /* The iSCSI target implementations behind the iscsitarget agent.
  *
  * One vtable per implementation (iscsi_tgt.c: Linux tgtd through tgtadm;
- * iscsi_ctld.c: FreeBSD ctld through ctl.conf and ctladm). The agent
+ * iscsi_lio.c: Linux's in-kernel LIO through configfs; iscsi_ctld.c:
+ * FreeBSD ctld through ctl.conf and ctladm). The agent
  * builds a struct iscsi_op, takes the backend's lock and calls one entry.
  * Backends are library code: they never log; they return 0 or -errno, put
  * a sentence an administrator can act on into op->why, and count what
@@ -37,6 +38,13 @@ struct iscsi_op {
 	const char *resource;      /* the Pacemaker resource, for comments */
 	/* tgt */
 	unsigned tgt_port;         /* tgtd's control port (tgtadm -C) */
+	/* lio */
+	const char *lio_root;      /* configfs' target directory; NULL: the real one */
+	bool lio_standin;          /* tests: lio_root may be a plain directory */
+	const char *lio_standin_fail; /* tests: this configfs write fails (stand-in only) */
+	const char *lio_standin_hang; /* tests: this configfs write hangs (stand-in only) */
+	const char *lio_pr_dir;    /* reservations on the pool, or NULL */
+	unsigned lio_alua_id;      /* this head's ALUA target port group, 0: none */
 	/* ctld */
 	const char *ctld_conf;     /* the ctl.conf ctld reads */
 	const char *ctld_pidfile;  /* ctld's pid file */
@@ -57,7 +65,8 @@ struct iscsi_op {
  *   other -errno the tool could not be run, out of memory, ... */
 struct iscsi_backend {
 	const char *name;          /* the implementation parameter's value */
-	enum tool tool;            /* its presence selects this backend by default */
+	enum tool tool;            /* its presence selects this backend by default
+				    * (TOOL_COUNT_: none; chosen only by name) */
 	/* Backend-specific limits of an otherwise valid configuration (tgt:
 	 * LUN 0 is its controller). Pure; -EINVAL with why. */
 	int (*check)(const struct iscsi_target *t, char *why, size_t whylen);
@@ -91,5 +100,6 @@ struct iscsi_backend {
 
 extern const struct iscsi_backend iscsi_backend_tgt;
 extern const struct iscsi_backend iscsi_backend_ctld;
+extern const struct iscsi_backend iscsi_backend_lio;
 
 #endif

@@ -1,5 +1,5 @@
 /* ocf:twinhead:iscsitarget — one iSCSI target with its LUNs, ACL and CHAP
- * account, on tgt (Linux) or ctld (FreeBSD).
+ * account, on LIO or tgt (Linux) or ctld (FreeBSD).
  *
  * The target moves with its pool: both heads configure it identically
  * (same tid, same LUN numbers, same identities derived from the target
@@ -10,14 +10,15 @@
  * it; monitor asks the daemon once (depth 10 also logs in on every portal).
  *
  * This file is the table, the handlers and the mapping of backend results
- * to OCF codes; iscsi_conf.c parses the parameters, iscsi_tgt.c and
- * iscsi_ctld.c drive the daemons. */
+ * to OCF codes; iscsi_conf.c parses the parameters, iscsi_tgt.c,
+ * iscsi_lio.c and iscsi_ctld.c drive the targets. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "iscsi_backend.h"
@@ -50,6 +51,8 @@ enum {
 	P_BLOCK_SIZE,
 	P_WRITE_CACHE,
 	P_TGT_CONTROL_PORT,
+	P_LIO_PR_DIR,
+	P_LIO_ALUA_GROUPS,
 	P_CTLD_CONFIG,
 	P_CTLD_PIDFILE,
 	P_COUNT
@@ -58,6 +61,7 @@ enum {
 static const struct iscsi_backend *const backends[] = {
 	&iscsi_backend_tgt,
 	&iscsi_backend_ctld,
+	&iscsi_backend_lio,
 };
 
 #define N_BACKENDS (sizeof(backends) / sizeof(backends[0]))
@@ -123,16 +127,62 @@ static int valid_block_size(const char *v, char *why, size_t len)
 	return iscsi_block_size_check(n, why, len);
 }
 
-static const char *const implementations[] = { "tgt", "ctld", NULL };
+/* "NODE:ID ..." : each node's ALUA target port group id (1..65535). */
+static int alua_groups_parse(const char *s, const char *node, unsigned *id, char *why,
+			     size_t len)
+{
+	char buf[1024], *save = NULL;
+	int n = 0;
+
+	*id = 0;
+	if (strlen(s) >= sizeof(buf)) {
+		snprintf(why, len, "too long");
+		return -EINVAL;
+	}
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (char *item = strtok_r(buf, " ,", &save); item; item = strtok_r(NULL, " ,", &save)) {
+		char *colon = strrchr(item, ':');
+		long v;
+
+		if (!colon || colon == item || ocf_parse_long(colon + 1, &v) < 0 || v < 1 ||
+		    v > 65535) {
+			snprintf(why, len, "'%.60s' is not NODE:ID with an ID from 1 to 65535", item);
+			return -EINVAL;
+		}
+		*colon = '\0';
+		n++;
+		if (node && strcmp(item, node) == 0)
+			*id = (unsigned)v;
+	}
+	if (n == 0) {
+		snprintf(why, len, "no NODE:ID entry");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int valid_alua_groups(const char *v, char *why, size_t len)
+{
+	unsigned id;
+
+	return alua_groups_parse(v, NULL, &id, why, len);
+}
+
+static const char *const implementations[] = { "tgt", "ctld", "lio", NULL };
 
 static const struct ocf_param params[P_COUNT] = {
 	[P_IMPLEMENTATION] = {
 		.name = "implementation", .type = OCF_TYPE_SELECT, .options = implementations,
 		.shortdesc = "iSCSI target implementation",
-		.longdesc = "tgt (Linux tgtd, driven with tgtadm) or ctld (FreeBSD's CTL, driven "
-			    "through ctl.conf and ctladm). When unset, tgt is used if tgtadm is "
-			    "installed, else ctld if ctladm is. Both heads must use the same "
-			    "implementation: the identities they present differ.",
+		.longdesc = "lio (Linux's in-kernel target, driven through configfs: the "
+			    "choice for Linux heads with ZFS: zvols as block backstores, ALUA, and "
+			    "SCSI persistent reservations kept on the pool with lio_pr_dir), tgt "
+			    "(Linux tgtd in user space, driven with tgtadm: lighter, runs without "
+			    "kernel modules, but no ALUA and reservations in memory only) or ctld "
+			    "(FreeBSD's CTL, driven through ctl.conf and ctladm). When unset, tgt "
+			    "is used if tgtadm is installed, else ctld if ctladm is; lio only when "
+			    "named. Both heads must use the same implementation: the identities "
+			    "they present differ.",
 	},
 	[P_IQN] = {
 		.name = "iqn", .type = OCF_TYPE_STRING, .flags = OCF_REQUIRED | OCF_UNIQUE,
@@ -284,6 +334,26 @@ static const struct ocf_param params[P_COUNT] = {
 		.shortdesc = "tgtd control port",
 		.longdesc = "Which tgtd to configure (tgtadm -C; tgtd -C): several tgtd instances "
 			    "on one machine each have their own control socket.",
+	},
+	[P_LIO_PR_DIR] = {
+		.name = "lio_pr_dir", .type = OCF_TYPE_STRING,
+		.shortdesc = "lio: reservations directory on the pool",
+		.longdesc = "A directory on a dataset of the pool that moves with this target. "
+			    "LIO writes each LUN's persistent reservations (those registered with "
+			    "APTPL) to DBROOT/pr/aptpl_SERIAL; start makes that path a link into "
+			    "this directory and gives the state found there back to the kernel, "
+			    "so reservations taken through one head are there after failover to "
+			    "the other. Unset: reservations stay on the head (lost on failover).",
+		.validate = valid_abs_path,
+	},
+	[P_LIO_ALUA_GROUPS] = {
+		.name = "lio_alua_groups", .type = OCF_TYPE_STRING,
+		.shortdesc = "lio: ALUA target port group of each head",
+		.longdesc = "NODE:ID pairs, one per head (\"heada:1 headb:2\"; NODE as uname -n "
+			    "prints it): each head puts its port in its own ALUA target port group "
+			    "with that id, active/optimized where the target runs. Unset: LIO's "
+			    "default group.",
+		.validate = valid_alua_groups,
 	},
 	[P_CTLD_CONFIG] = {
 		.name = "ctld_config", .type = OCF_TYPE_STRING, .deflt = "/etc/ctl.conf",
@@ -442,7 +512,8 @@ static const struct iscsi_backend *backend_pick(struct ocf_ctx *ctx, bool *found
 	if (be)
 		return be;
 	for (size_t i = 0; i < N_BACKENDS; i++)
-		if (access(tool_path(backends[i]->tool, ctx->envp), X_OK) == 0) {
+		if (backends[i]->tool != TOOL_COUNT_ &&
+		    access(tool_path(backends[i]->tool, ctx->envp), X_OK) == 0) {
 			*found = true;
 			return backends[i];
 		}
@@ -553,6 +624,28 @@ static int itgt_open(struct ocf_ctx *ctx, struct itgt *it)
 	it->op.tgt_port = (unsigned)ocf_int(ctx, P_TGT_CONTROL_PORT);
 	it->op.ctld_conf = ocf_str(ctx, P_CTLD_CONFIG);
 	it->op.ctld_pidfile = ocf_str(ctx, P_CTLD_PIDFILE);
+	/* lio: the configfs root is injectable for tests, which point it at
+	 * a plain directory standing in for configfs (iscsi_lio_cfs.h). */
+	it->op.lio_root = ocf_env(ctx, "TWINHEAD_LIO_CONFIGFS");
+	it->op.lio_standin = ocf_env(ctx, "TWINHEAD_LIO_STANDIN") &&
+			     strcmp(ocf_env(ctx, "TWINHEAD_LIO_STANDIN"), "1") == 0;
+	if (it->op.lio_standin) {
+		it->op.lio_standin_fail = ocf_env(ctx, "TWINHEAD_LIO_STANDIN_FAIL");
+		it->op.lio_standin_hang = ocf_env(ctx, "TWINHEAD_LIO_STANDIN_HANG");
+	}
+	it->op.lio_pr_dir = ocf_str(ctx, P_LIO_PR_DIR);
+	if (ocf_str(ctx, P_LIO_ALUA_GROUPS)) {
+		struct utsname u;
+
+		if (uname(&u) < 0 || alua_groups_parse(ocf_str(ctx, P_LIO_ALUA_GROUPS), u.nodename,
+						       &it->op.lio_alua_id, why, sizeof(why)) < 0 ||
+		    it->op.lio_alua_id == 0) {
+			iscsi_target_free(it->t);
+			it->t = NULL;
+			return ocf_fail(ctx, OCF_ERR_CONFIGURED,
+					"lio_alua_groups does not name this node (%s)", u.nodename);
+		}
+	}
 	return OCF_SUCCESS;
 }
 
@@ -571,8 +664,11 @@ static void itgt_close(struct itgt *it)
  * running", anything else on such a node is "not installed". */
 static int itgt_tool_present(struct ocf_ctx *ctx, struct itgt *it)
 {
-	const char *path = tool_path(it->be->tool, ctx->envp);
+	const char *path;
 
+	if (it->be->tool == TOOL_COUNT_)
+		return OCF_SUCCESS; /* lio: the backend checks configfs itself */
+	path = tool_path(it->be->tool, ctx->envp);
 	if (it->tool_found || access(path, X_OK) == 0)
 		return OCF_SUCCESS;
 	if (ctx->is_probe)
@@ -681,7 +777,7 @@ static int itgt_stop(struct ocf_ctx *ctx)
 
 	if ((rc = itgt_open(ctx, &it)) != OCF_SUCCESS)
 		return rc;
-	if (access(tool_path(it.be->tool, ctx->envp), X_OK) != 0) {
+	if (it.be->tool != TOOL_COUNT_ && access(tool_path(it.be->tool, ctx->envp), X_OK) != 0) {
 		/* Without the tool there is no daemon it could have configured. */
 		th_log(LOG_INFO, "%s is not installed: nothing to stop", it.be->name);
 		rc = OCF_SUCCESS;
@@ -830,10 +926,11 @@ static int itgt_validate_all(struct ocf_ctx *ctx)
 static const struct ocf_agent iscsitarget = {
 	.name = "iscsitarget",
 	.version = PACKAGE_VERSION,
-	.shortdesc = "iSCSI target with LUNs, ACL and CHAP, identical on both heads (tgt, ctld)",
+	.shortdesc = "iSCSI target with LUNs, ACL and CHAP, identical on both heads (LIO, tgt, ctld)",
 	.longdesc =
 		"Manages one iSCSI target with its LUNs, its initiator ACL and an optional CHAP "
-		"account, on Linux tgtd (implementation tgt) or FreeBSD ctld (implementation ctld). "
+		"account, on Linux LIO (implementation lio), Linux tgtd (implementation tgt) or "
+		"FreeBSD ctld (implementation ctld). "
 		"Both heads present each LUN with the same identity (INQUIRY, VPD 0x80 serial, "
 		"VPD 0x83 designators), derived from the target name and LUN number, so an "
 		"initiator that reconnects to the other head sees the same disk.\n\n"
@@ -868,12 +965,42 @@ static const struct ocf_agent iscsitarget = {
 		"    allowed_initiators=\"iqn.2024-01.com.example:host1\" \\e\n"
 		"    incoming_username=host1 secret_file=/etc/twinhead/host1.chap \\e\n"
 		"    op monitor interval=10s op monitor interval=60s OCF_CHECK_LEVEL=10\n"
+		"\n"
+		"pcs resource create lun1 ocf:twinhead:iscsitarget implementation=lio \\e\n"
+		"    iqn=iqn.2024-01.com.example:tank portals=10.0.0.100:3260 \\e\n"
+		"    luns=\"1:/dev/zvol/tank/vol1\" allowed_initiators=ALL \\e\n"
+		"    lio_pr_dir=/tank/.lio-pr lio_alua_groups=\"heada:1 headb:2\"\n"
 		".fi\n"
+		".SH WHICH IMPLEMENTATION\n"
+		".TP\n"
+		".B lio\n"
+		"for Linux heads in production. LIO is the target RHEL ships and Proxmox and\n"
+		"TrueNAS SCALE speak; it serves zvols as block devices, reports ALUA\n"
+		"(lio_alua_groups) and keeps SCSI persistent reservations that clients\n"
+		"register with APTPL on the pool (lio_pr_dir), so Windows failover clusters\n"
+		"and VMware keep them across a failover. It needs the kernel modules\n"
+		"target_core_mod and iscsi_target_mod and configfs; the agent writes configfs\n"
+		"itself (no targetcli). Initiators are admitted by name only (no addresses).\n"
+		".TP\n"
+		".B tgt\n"
+		"the lightweight option: a user-space daemon, no kernel modules, runs in\n"
+		"containers and network namespaces (the project's lab uses it). No ALUA, and\n"
+		"reservations live in tgtd's memory: they are lost on failover.\n"
+		".TP\n"
+		".B ctld\n"
+		"for FreeBSD heads (CTL).\n"
+		".SH RELOAD\n"
+		"luns and allowed_initiators are reloadable: Pacemaker runs reload-agent, which\n"
+		"adds and removes only the LUNs and ACL entries that differ; the target and its\n"
+		"other sessions keep running. A LUN that keeps its number must keep its\n"
+		"backing; on lio a change between ALL and a list of names needs a restart.\n"
 		".SH NOTES\n"
 		"The tgt implementation is verified on Linux with tgtd in network namespaces and\n"
-		"libiscsi initiators. The ctld implementation (ctl.conf block, ctld -t, SIGHUP,\n"
-		"ctladm devlist) is checked only by unit tests of the generated text: it has not\n"
-		"been run on FreeBSD by the project's tests.\n",
+		"libiscsi initiators. The lio implementation's logic is verified against a\n"
+		"stand-in for configfs (a plain directory tree); see docs/iscsitarget.md for what\n"
+		"has and has not run on a real kernel. The ctld implementation (ctl.conf block,\n"
+		"ctld -t, SIGHUP, ctladm devlist) is checked only by unit tests of the generated\n"
+		"text: it has not been run on FreeBSD by the project's tests.\n",
 };
 
 /* The descriptor limit is left alone: exec_run closes a child's

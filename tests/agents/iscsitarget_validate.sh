@@ -56,7 +56,10 @@ expect 6 "out of range" iqn=$IQN "luns=1:/tank/a" tid=0
 expect 6 "1 to 8 characters" iqn=$IQN "luns=1:/tank/a" vendor_id=TOOLONGVENDOR
 expect 6 "not in luns" iqn=$IQN "luns=1:/tank/a" "serials=2:X"
 expect 6 "32 hex digits" iqn=$IQN "luns=1:/tank/a" "device_ids=1:abc"
-expect 6 "not one of: tgt, ctld" iqn=$IQN "luns=1:/tank/a" implementation=lio
+expect 6 "not one of: tgt, ctld, lio" iqn=$IQN "luns=1:/tank/a" implementation=iet
+expect 6 "lio needs portals" iqn=$IQN "luns=1:/tank/a" implementation=lio
+expect 6 "by name only" iqn=$IQN "luns=1:/tank/a" implementation=lio portals=10.0.0.1 allowed_initiators=10.0.0.5
+expect 0 "" iqn=$IQN "luns=0:/tank/a 1:/tank/b" implementation=lio portals=10.0.0.1 allowed_initiators=ALL
 expect 6 "unknown parameter 'lun'" iqn=$IQN "lun=1:/tank/a"
 expect 6 "either initiator names or addresses" iqn=$IQN "luns=0:/tank/a" implementation=ctld \
 	"allowed_initiators=iqn.2024-01.com.example:h1 10.0.0.1"
