@@ -9,7 +9,8 @@
 #              iSCSILogicalUnit, IPaddr2; two_node; a 5 s fence delay on
 #              the preferred head, the usual cure for the fence race)
 #
-# Both use corosync token 1000 and fence_ipmilan. Each failover round powers
+# Both use corosync token 1000; twinhead fences with fence_twinhead (which
+# reuses twinhead-quorumd's confirmation), the baseline with fence_ipmilan. Each failover round powers
 # off the head serving the pool through its BMC while the client writes
 # (lab/drill); the time is from the power loss to the first write the
 # client sees acknowledged through the other head. A switchover round is
@@ -46,7 +47,7 @@ run() { # run LABEL ARGS...: one drill series, output kept
 	local label=$1
 	shift
 	echo "== $label: lab/drill $*" >&2
-	"$SRC/lab/drill" -n bench --results "$RES" "$@" >"$OUT/$label.out" 2>&1 || {
+	"$SRC/lab/drill" -n "bench${TWINHEAD_LAB_SUFFIX:-}" --results "$RES" "$@" >"$OUT/$label.out" 2>&1 || {
 		echo "failover.sh: $label failed; see $OUT/$label.out" >&2
 		tail -20 "$OUT/$label.out" >&2
 		exit 1
@@ -85,6 +86,18 @@ read -r n med worst < <(awk '$1 == "baseline" && $3 == "failover" && $4 == "head
 		printf "%d %d %d\n", NR, (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[NR] }')
 printf '  %-10s %6s %8s %8s   (baseline rounds where headb, without the delay, died)\n' "  no delay" "$n" "$med" "$worst"
 awk -v t="$F_T" -v b="$F_B" 'BEGIN { if (t > 0) printf "  median ratio baseline/twinhead: %.2f\n", b / t }'
+awk -v t="$F_T" -v b="$F_B" 'BEGIN { if (b > 0) printf "  median ratio twinhead/baseline: %.2f (target <= 0.5)\n", t / b }'
+# Pacemaker's fence step: the new membership without the dead head ->
+# Pacemaker's fence confirmed (FENCED - LOST).
+echo
+echo "Pacemaker's fence step: membership lost -> fence confirmed to Pacemaker (ms)"
+printf '  %-10s %6s %8s %8s\n' config rounds median worst
+for e in active-passive baseline; do
+	read -r n med worst < <(awk -v e="$e" '$1 == e && $3 == "failover" && $6 != "-" && $8 != "-" { print $8 - $6 }' "$RES" |
+		sort -n | awk '{ v[NR] = $1 } END { if (!NR) { print "0 - -"; exit }
+			printf "%d %d %d\n", NR, (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[NR] }')
+	printf '  %-10s %6s %8s %8s\n' "${e/active-passive/twinhead}" "$n" "$med" "$worst"
+done
 if ((SWITCHOVERS > 0)); then
 	echo
 	echo "planned switchover (crm resource move): client pause | command -> first write (ms)"

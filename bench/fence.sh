@@ -13,12 +13,17 @@
 #
 #   status        one power-state read
 #   confirm-off   power off, then a status read that says off: what a fence
-#                 needs. twinhead-fence confirm-off; ipmipower --off
+#                 needs. twinhead-fence confirm-off; fence_twinhead -o off
+#                 (quorumd=0: through the BMC); ipmipower --off
 #                 --wait-until-off; ipmitool power off plus a status loop;
 #                 fence_ipmilan -o off with power_wait=0 and with its default
 #                 (2 s). Before each, a is powered on again (not timed) and
 #                 after each, a status read must say off, or the run counts
 #                 as failed.
+#
+#   monitor-cpu   the CPU time (user + system, the process and its children)
+#                 of one fence-device monitor as Pacemaker runs it:
+#                 fence_twinhead against fence_ipmilan (which runs ipmitool).
 #
 # ipmitool, ipmipower and fence_ipmilan are used when installed. Prints a
 # table (median, worst, ratios to twinhead-fence); asserts nothing.
@@ -31,9 +36,10 @@ SELF=$TH_SRCDIR/bench/fence.sh
 # fence.sh --inner RUNS HOST USER PWFILE FENCE WORKDIR: prints
 # "ACTION<TAB>TOOL<TAB>MS<TAB>OK" per call.
 inner() {
-	local runs=$1 host=$2 user=$3 pwfile=$4 fence=$5 work=$6
-	local bmc_ip=${host%:*} i t0 t1 ok tool pw ipp
-	local -a status_tools=(twinhead-fence) off_tools=(twinhead-fence) base
+	local runs=$1 host=$2 user=$3 pwfile=$4 fence=$5 work=$6 agent=$7
+	local bmc_ip=${host%:*} i t0 t1 ok tool pw ipp cpu
+	local -a status_tools=(twinhead-fence fence_twinhead) off_tools=(twinhead-fence fence_twinhead)
+	local -a cpu_tools=(fence_twinhead) base
 	bmc_ip=${bmc_ip#[}
 	bmc_ip=${bmc_ip%]}
 	base=(--host "$host" --user "$user" --password-file "$pwfile")
@@ -56,6 +62,7 @@ inner() {
 	if command -v fence_ipmilan >/dev/null; then
 		status_tools+=(fence_ipmilan)
 		off_tools+=(fence_ipmilan-pw0 fence_ipmilan)
+		cpu_tools+=(fence_ipmilan)
 	fi
 
 	# fence_ipmilan takes its options on stdin, as Pacemaker gives them
@@ -71,6 +78,10 @@ cipher=3
 privlvl=administrator
 $2
 EOF
+	}
+	fth() {
+		printf 'action=%s\nip=%s\nusername=%s\npassword_file=%s\ncipher=3\nquorumd=0\n' \
+			"$1" "$host" "$user" "$pwfile" | "$agent" >/dev/null 2>&1
 	}
 	ipt() {
 		ipmitool -I lanplus -C 3 -H "$bmc_ip" -U "$user" -f "$pwfile" chassis power "$@"
@@ -94,6 +105,7 @@ EOF
 		ipmipower) [[ $(ipmipower -h "$bmc_ip" --config-file "$ipp" --stat 2>/dev/null) == *": on" ]] ;;
 		ipmitool) [[ $(ipt status 2>/dev/null) == "Chassis Power is on" ]] ;;
 		fence_ipmilan) fia status "" ;;
+		fence_twinhead) fth status ;;
 		esac
 	}
 	off_call() {
@@ -114,7 +126,27 @@ EOF
 			;;
 		fence_ipmilan-pw0) fia off "power_wait=0" ;;
 		fence_ipmilan) fia off "" ;;
+		fence_twinhead) fth off ;;
 		esac
+	}
+	# cpu_call TOOL: the CPU time of one monitor (the process and what it
+	# waited for), in 1/100 ms as the other rows.
+	cpu_call() {
+		local f=$work/cpu.$1 u s in=$work/in.$1
+		case $1 in
+		fence_twinhead)
+			printf 'action=monitor\nip=%s\nusername=%s\npassword_file=%s\n' "$host" "$user" "$pwfile" >"$in"
+			/usr/bin/time -f '%U %S' -o "$f" "$agent" <"$in" >/dev/null 2>&1 || return 1
+			;;
+		fence_ipmilan)
+			(umask 077; printf 'action=monitor\nip=%s\nusername=%s\npassword=%s\nlanplus=1\ncipher=3\nprivlvl=administrator\n' \
+				"$bmc_ip" "$user" "$pw" >"$in")
+			/usr/bin/time -f '%U %S' -o "$f" fence_ipmilan <"$in" >/dev/null 2>&1 || return 1
+			;;
+		esac
+		rm -f "$in"
+		read -r u s <"$f"
+		awk -v u="$u" -v s="$s" 'BEGIN { printf "%d\n", (u + s) * 100000 }'
 	}
 
 	for ((i = 0; i < runs; i++)); do
@@ -135,6 +167,12 @@ EOF
 			printf 'confirm-off\t%s\t%s\t%s\n' "$tool" "$(((${t1/./} - ${t0/./}) / 10))" "$ok"
 		done
 	done
+	for ((i = 0; i < runs; i++)); do
+		for tool in "${cpu_tools[@]}"; do
+			if cpu=$(cpu_call "$tool"); then ok=1; else ok=0 cpu=0; fi
+			printf 'monitor-cpu\t%s\t%s\t%s\n' "$tool" "$cpu" "$ok"
+		done
+	done
 	power_on
 	rm -f "$ipp"
 }
@@ -153,7 +191,7 @@ command -v ipmi_sim >/dev/null || { echo "ipmi_sim missing: apt-get install open
 FENCE=$TH_BUILDDIR/fence/twinhead-fence
 [[ -x $FENCE ]] || { echo "$FENCE missing: run make" >&2; exit 1; }
 
-LAB="$TH_SRCDIR/lab/twinhead-lab -n fencebn"
+LAB="$TH_SRCDIR/lab/twinhead-lab -n fencebn${TWINHEAD_LAB_SUFFIX:-}"
 WORK=$(mktemp -d /tmp/th-fencebench.XXXXXX)
 trap '$LAB down >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 $LAB up a b >/dev/null
@@ -163,7 +201,9 @@ USER_=$($LAB bmc a user)
 PWFILE=$($LAB bmc a password-file)
 
 echo "bench/fence.sh: $RUNS runs of each, head b fencing head a through a's BMC at $HOST" >&2
-$LAB exec b -- bash "$SELF" --inner "$RUNS" "$HOST" "$USER_" "$PWFILE" "$FENCE" "$WORK" >"$WORK/raw.tsv"
+AGENT=$TH_BUILDDIR/fence/fence_twinhead
+[[ -x $AGENT ]] || { echo "$AGENT missing: run make" >&2; exit 1; }
+$LAB exec b -- bash "$SELF" --inner "$RUNS" "$HOST" "$USER_" "$PWFILE" "$FENCE" "$WORK" "$AGENT" >"$WORK/raw.tsv"
 
 # Milliseconds with two decimals (the raw numbers are in 1/100 ms).
 awk -F'\t' '
@@ -183,6 +223,7 @@ END {
 	label["ipmitool"] = "ipmitool (+ status loop)"
 	label["fence_ipmilan-pw0"] = "fence_ipmilan power_wait=0"
 	label["fence_ipmilan"] = "fence_ipmilan (default)"
+	label["fence_twinhead"] = "fence_twinhead"
 	for (k = 1; k <= nk; k++) {
 		key = order[k]
 		m = n[key]
@@ -196,10 +237,10 @@ END {
 	for (k = 1; k <= nk; k++) {
 		key = order[k]
 		split(key, p, SUBSEP)
-		ours = p[1] SUBSEP "twinhead-fence"
+		ours = p[1] SUBSEP (p[1] == "monitor-cpu" ? "fence_twinhead" : "twinhead-fence")
 		tool = (p[1] == "status" && p[2] == "ipmipower") ? "ipmipower (--stat)" : \
 		       (p[1] == "status" && p[2] == "ipmitool") ? "ipmitool" : label[p[2]]
-		if (p[1] == "status" && p[2] == "fence_ipmilan") tool = "fence_ipmilan"
+		if ((p[1] == "status" || p[1] == "monitor-cpu") && p[2] == "fence_ipmilan") tool = "fence_ipmilan"
 		printf "%-12s %-30s %5d %5d %9.1f %9.1f %9.1f %9.2f %9.2f\n", p[1], tool, n[key], fail[key] + 0, \
 			best[key], med[key], worst[key], med[key] / med[ours], worst[key] / worst[ours]
 	}

@@ -42,16 +42,19 @@ p property set stonith-enabled=true stonith-action=off no-quorum-policy=stop \
 # No failback: a repaired head rejoins as the secondary.
 p resource defaults update resource-stickiness=100
 
-# Fencing: one IPMI device per head, never run on the head it fences. The
+# Fencing: one IPMI device per head, never run on the head it fences:
+# fence_twinhead, which reuses twinhead-quorumd's confirmation of this
+# failure, else powers the head off through its BMC and reads it back. The
 # BMC password stays in a 0600 file on the head that runs the device.
-p stonith create fence-heada fence_ipmilan ip=10.0.0.11 username=admin \
-	password_script="/bin/cat /usr/local/etc/twinhead/bmc-heada.pass" \
-	lanplus=1 cipher=3 power_wait=1 \
+# (fence_ipmilan instead: see README.md.)
+p stonith create fence-heada fence_twinhead ip=10.0.0.11 username=admin \
+	password_file=/usr/local/etc/twinhead/bmc-heada.pass \
+	cipher=3 power_timeout=20 \
 	pcmk_host_list=heada pcmk_host_check=static-list \
 	op monitor interval=60s timeout=20s
-p stonith create fence-headb fence_ipmilan ip=10.0.0.12 username=admin \
-	password_script="/bin/cat /usr/local/etc/twinhead/bmc-headb.pass" \
-	lanplus=1 cipher=3 power_wait=1 \
+p stonith create fence-headb fence_twinhead ip=10.0.0.12 username=admin \
+	password_file=/usr/local/etc/twinhead/bmc-headb.pass \
+	cipher=3 power_timeout=20 \
 	pcmk_host_list=headb pcmk_host_check=static-list \
 	op monitor interval=60s timeout=20s
 p constraint location add fence-heada-not-on-heada fence-heada heada -INFINITY

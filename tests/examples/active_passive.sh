@@ -15,11 +15,17 @@ trap 'rm -rf "$tmp"; ex_down exap >/dev/null 2>&1; ex_down exap2 >/dev/null 2>&1
 
 ex_drill exap
 tap_is "drill (crm form, power loss) passes" "$EX_RC" 0 || tap_diag "$EX_OUT"
-for event in "peer lost: corosync on headb" "fence confirmed: Pacemaker's fence_ipmilan" \
+for event in "peer lost: corosync on headb" \
+	"fence confirmed by quorumd: twinhead-quorumd read heada's power off back from its BMC" \
+	"fence confirmed to Pacemaker: fence_twinhead answered off for heada" \
 	"pool tank imported on headb" "iSCSI target tank up on headb" \
 	"IP 10.213.0.100 up on headb" "first client write acknowledged \(through headb\)"; do
 	tap_like "  timeline shows: $event" "$EX_OUT" "[+-][0-9]+ ms   $event"
 done
+# One fence per failure: fence_twinhead answered from quorumd's
+# confirmation, so heada's BMC (its own log) saw no command in between.
+tap_like "  Pacemaker's fence made no IPMI call (the BMC's log)" "$EX_OUT" \
+	"BMC commands between the two confirmations: 0 "
 tap_like "  every acknowledged write verified" "$EX_OUT" "tank: verify-log lbas=[0-9]+ acked=[1-9][0-9]* ok"
 tap_like "  heada rejoined, tank stayed on headb" "$EX_OUT" "tank stays on headb: no failback"
 tap_like "  crm_mon before and after" "$EX_OUT" "cluster before.*Started heada.*cluster after.*OFFLINE: \[ heada \]"

@@ -15,7 +15,7 @@
 #   after the primary's loss, planned switchover, and their orderings;
 # - each twinhead primitive's parameters through crm_resource --validate
 #   (ctlha and ctld end in OCF_ERR_INSTALLED here: not verifiable), the
-#   fence devices' through stonith_admin --validate;
+#   fence devices' through fence_twinhead's validate-all;
 # - ctl.conf.head*: the block the iscsitarget agent writes for the CIB's
 #   parameters, captured by a stand-in `ctld -t`, byte for byte.
 # Every check has a negative control or compares exact text.
@@ -152,21 +152,25 @@ fi
 for a in ctlha zpool iscsitarget floatip; do
 	[[ -x $TH_BUILDDIR/agents/$a/$a ]] || { can_ns=0 why_ns="agents/$a/$a not built"; }
 done
+[[ -x $TH_BUILDDIR/fence/fence_twinhead ]] || { can_ns=0 why_ns="fence/fence_twinhead not built"; }
 
 if ((can_ns == 0)); then
 	skip "cluster.pcs.sh, cluster.crm, crm_verify, crm_simulate, agent validation, ctl.conf" "$why_ns"
 	tap_done
 fi
 
-mkdir -p "$T/rd/twinhead" "$T/home"
+mkdir -p "$T/rd/twinhead" "$T/home" "$T/sbin"
 for a in ctlha zpool iscsitarget floatip; do cp "$TH_BUILDDIR/agents/$a/$a" "$T/rd/twinhead/"; done
-# ns CMD...: CMD with the agents under $RA_DIR/twinhead, a private /run and
-# HOME (crmsh keeps a cache and history there).
+cp "$TH_BUILDDIR/fence/fence_twinhead" "$T/sbin/"
+# ns CMD...: CMD with the agents under $RA_DIR/twinhead, fence_twinhead in
+# /usr/sbin (where Pacemaker looks for fence agents; a read-only overlay), a
+# private /run and HOME (crmsh keeps a cache and history there).
 ns() {
 	HOME=$T/home unshare -m --propagation private sh -c '
-		mount --bind "$1" "$2" && mount -t tmpfs tmpfs /run || exit 125
-		shift 2
-		exec "$@"' sh "$T/rd" "$RA_DIR" "$@"
+		mount --bind "$1" "$2" && mount -t tmpfs tmpfs /run &&
+			mount -t overlay th-sbin -o "lowerdir=$3:/usr/sbin" /usr/sbin || exit 125
+		shift 3
+		exec "$@"' sh "$T/rd" "$RA_DIR" "$T/sbin" "$@"
 }
 
 cibadmin --empty >"$T/pcs.xml"
@@ -221,12 +225,12 @@ tap_is "no fence delay: the quorum device rules out a fence race" \
 	"$(x "count(//primitive[@class='stonith']/instance_attributes/nvpair[@name='pcmk_delay_base'])")" 0
 for h in heada headb; do
 	dev=fence-$h
-	tap_is "$dev: fence_ipmilan" "$(x "string(//primitive[@id='$dev']/@type)")" fence_ipmilan
+	tap_is "$dev: fence_twinhead" "$(x "string(//primitive[@id='$dev']/@type)")" fence_twinhead
 	tap_is "  fences $h only" "$(param $dev pcmk_host_list) $(param $dev pcmk_host_check)" "$h static-list"
-	tap_is "  lanplus, cipher suite 3" "$(param $dev lanplus) $(param $dev cipher)" "1 3"
-	tap_like "  power_wait small" "$(param $dev power_wait)" '^[0-2]$'
-	tap_like "  password from a file under /usr/local/etc/twinhead/" "$(param $dev password_script)" \
-		"^/bin/cat /usr/local/etc/twinhead/bmc-$h\.pass\$"
+	tap_is "  cipher suite 3" "$(param $dev cipher)" 3
+	tap_like "  power_timeout below stonith's default timeout" "$(param $dev power_timeout)" '^([1-9]|[1-5][0-9])$'
+	tap_is "  password from a file under /usr/local/etc/twinhead/" "$(param $dev password_file)" \
+		"/usr/local/etc/twinhead/bmc-$h.pass"
 	tap_is "  never runs on $h" \
 		"$(x "count(//rsc_location[@rsc='$dev' and @node='$h' and @score='-INFINITY'])")" 1
 	# The other head's quorumd fences $h through the same BMC and file.
@@ -235,8 +239,8 @@ for h in heada headb; do
 	tap_is "  quorumd on $other fences the same BMC" "$(qconf "$EX/quorumd.conf.$other" fence_host)" \
 		"$(param $dev ip)"
 	tap_is "  with the same user and password file" \
-		"$(qconf "$EX/quorumd.conf.$other" fence_user) /bin/cat $(qconf "$EX/quorumd.conf.$other" fence_password_file)" \
-		"$(param $dev username) $(param $dev password_script)"
+		"$(qconf "$EX/quorumd.conf.$other" fence_user) $(qconf "$EX/quorumd.conf.$other" fence_password_file)" \
+		"$(param $dev username) $(param $dev password_file)"
 done
 tap_is "ctl-clone: promotable, one promoted, notify, interleave" \
 	"$(cmeta ctl-clone promotable) $(cmeta ctl-clone promoted-max) $(cmeta ctl-clone notify) $(cmeta ctl-clone interleave)" \
@@ -397,16 +401,26 @@ tap_is "  with a stand-in ctladm and a local secret file: validate-all passes" $
 out=$(validate iscsitarget target allowed_initiators=iqn.2026-11.org.example:host1,10.0.1.0/24)
 tap_is "  (control: names and addresses mixed is OCF_ERR_CONFIGURED for ctld)" $? 6
 
-if command -v stonith_admin >/dev/null && command -v fence_ipmilan >/dev/null; then
+# The devices' options through fence_twinhead's own validate-all (the
+# options on stdin, as pacemaker-fenced sends them; the password file is a
+# local stand-in, since /usr/local/etc does not exist here).
+if [[ -x $TH_BUILDDIR/fence/fence_twinhead ]]; then
+	printf 'secret\n' >"$T/bmc.pass"
+	chmod 600 "$T/bmc.pass"
 	for dev in fence-heada fence-headb; do
 		mapfile -d '' -t o < <(opts "$dev")
-		out=$(stonith_admin --validate --agent fence_ipmilan "${o[@]}" 2>&1)
-		tap_is "$dev's options pass fence_ipmilan's validation" $? 0 || tap_diag "$out"
+		kv=()
+		for ((i = 1; i < ${#o[@]}; i += 2)); do
+			[[ ${o[i]} == password_file=* ]] && o[i]=password_file=$T/bmc.pass
+			kv+=("${o[i]}")
+		done
+		out=$(printf '%s\n' action=validate-all "${kv[@]}" | "$TH_BUILDDIR/fence/fence_twinhead" 2>&1)
+		tap_is "$dev's options pass fence_twinhead's validate-all" $? 0 || tap_diag "$out"
 	done
-	out=$(stonith_admin --validate --agent fence_ipmilan "${o[@]}" --option power_wait=soon 2>&1)
-	tap_isnt "  (control: power_wait=soon fails it)" $? 0
+	out=$(printf '%s\n' action=validate-all "${kv[@]}" cipher=0 | "$TH_BUILDDIR/fence/fence_twinhead" 2>&1)
+	tap_is "  (control: cipher=0 fails it with 2)" $? 2
 else
-	skip "fence devices' options pass fence_ipmilan's validation" "fence-agents not installed"
+	skip "fence devices' options pass fence_twinhead's validate-all" "fence_twinhead not built"
 fi
 
 # ---------------------------------------------------------------------------

@@ -25,7 +25,8 @@ ex_name() {
 }
 
 ex_require() {
-	ex_require_tools corosync pacemakerd crm pcs zfs-fuse tgtd fence_ipmilan ipmi_sim python3
+	ex_require_tools corosync pacemakerd crm pcs zfs-fuse tgtd ipmi_sim python3
+	[[ -x $TH_BUILDDIR/fence/fence_twinhead ]] || tap_skip_all "fence/fence_twinhead not built (run make)"
 }
 
 ex_require_standalone() {
