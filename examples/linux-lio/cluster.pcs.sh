@@ -30,9 +30,12 @@ for head in heada headb; do
 	heada) bmc=10.213.0.201 ;;
 	headb) bmc=10.213.0.202 ;;
 	esac
-	p stonith create "fence-$head" fence_ipmilan ip="$bmc" ipport=623 username=admin \
-		password_script="cat /etc/twinhead/bmc-$head.password" \
-		lanplus=1 cipher=3 method=onoff power_wait=0 power_timeout=10 \
+	# fence_twinhead: reuses twinhead-quorumd's confirmation of this failure,
+	# else fences through the BMC (fence_ipmilan: see
+	# examples/active-passive/README.md).
+	p stonith create "fence-$head" fence_twinhead ip="$bmc" ipport=623 username=admin \
+		password_file="/etc/twinhead/bmc-$head.password" \
+		cipher=3 power_timeout=20 \
 		pcmk_host_list="$head" \
 		op monitor interval=60s timeout=20s
 	p constraint location add "l-fence-$head-elsewhere" "fence-$head" "$head" -INFINITY
