@@ -85,7 +85,9 @@ static int io_run(struct qdisk *d, bool write, uint64_t off, size_t len, struct 
 		left = deadline_left_ms(dl);
 		if (left <= 0)
 			break;
-		clock_gettime(CLOCK_REALTIME, &ts);
+		/* The condvar waits on CLOCK_MONOTONIC (qdisk_open): a step of
+		 * the wall clock neither stretches nor cuts the wait. */
+		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_sec += left / 1000;
 		ts.tv_nsec += (left % 1000) * 1000000;
 		if (ts.tv_nsec >= 1000000000) {
@@ -152,7 +154,14 @@ int qdisk_open(const char *path, bool writable, struct qdisk **out, bool *direct
 		goto fail;
 	}
 	pthread_mutex_init(&d->lock, NULL);
-	pthread_cond_init(&d->cond, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&d->cond, &ca);
+		pthread_condattr_destroy(&ca);
+	}
 	rc = -pthread_create(&d->thread, NULL, io_thread, d);
 	if (rc < 0) {
 		snprintf(why, whylen, "cannot start the I/O thread: %s", strerror(-rc));
