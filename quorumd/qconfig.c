@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define QC_MAX_FILE (64 * 1024)
@@ -292,11 +293,28 @@ int qc_load(const char *path, struct qc_config *c, char *why, size_t len)
 {
 	char *text;
 	ssize_t n;
+	struct stat st;
 	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
 
 	memset(c, 0, sizeof(*c));
 	if (fd < 0)
 		return fail(why, len, 0, "cannot open %s: %s", path, strerror(errno));
+	/* The file names hooks that run as root: whoever may write it owns
+	 * the head. Checked on the open descriptor (no race with a swap). */
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		close(fd);
+		return fail(why, len, 0, "%s: %s", path, strerror(-rc));
+	}
+	if (!S_ISREG(st.st_mode) || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
+	    (st.st_uid != 0 && st.st_uid != geteuid())) {
+		close(fd);
+		fail(why, len, 0, "%s: refused: %s (it names hooks run as root; chown root, "
+		     "chmod go-w)", path, !S_ISREG(st.st_mode) ? "not a regular file" :
+		     (st.st_mode & (S_IWGRP | S_IWOTH)) ? "group or others may write it" :
+		     "owned by neither root nor this user");
+		return -EPERM;
+	}
 	text = malloc(QC_MAX_FILE + 2);
 	if (!text) {
 		close(fd);

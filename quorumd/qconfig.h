@@ -47,7 +47,9 @@ struct qc_config {
  * "line N: ..." in why. cfg must be released with qc_free(). */
 int qc_parse(const char *text, struct qc_config *cfg, char *why, size_t whylen);
 
-/* Reads path and parses it. */
+/* Reads path and parses it. Refuses (-EPERM, why says why) a file that
+ * is not regular, that group or others may write, or that neither root
+ * nor the calling user owns: it names hooks that run as root. */
 int qc_load(const char *path, struct qc_config *cfg, char *why, size_t whylen);
 
 void qc_free(struct qc_config *cfg);

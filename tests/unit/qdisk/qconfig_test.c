@@ -3,7 +3,11 @@
 
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../check_tap.h"
 #include "qconfig.h"
@@ -18,6 +22,36 @@ static char why[256];
 	"fence_host = 10.0.0.12:623\n" \
 	"fence_user = admin\n" \
 	"fence_password_file = /etc/twinhead/bmc.pass\n"
+
+/* quorumd.conf names hooks run as root: a file others may change is
+ * refused, with what to do about it. */
+START_TEST(a_file_others_may_write_is_refused)
+{
+	char path[] = "/tmp/qconfig_test.XXXXXX";
+	struct qc_config c;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, GOOD, strlen(GOOD)), (int)strlen(GOOD));
+	close(fd);
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	ck_assert_int_eq(qc_load(path, &c, why, sizeof(why)), 0);
+	qc_free(&c);
+	ck_assert_int_eq(chmod(path, 0664), 0);
+	ck_assert_int_eq(qc_load(path, &c, why, sizeof(why)), -EPERM);
+	ck_assert_ptr_nonnull(strstr(why, "group or others may write it"));
+	ck_assert_ptr_nonnull(strstr(why, "chmod go-w"));
+	ck_assert_int_eq(chmod(path, 0646), 0);
+	ck_assert_int_eq(qc_load(path, &c, why, sizeof(why)), -EPERM);
+	ck_assert_int_eq(chmod(path, 0600), 0);
+	if (geteuid() == 0) { /* another owner: only root can arrange it */
+		ck_assert_int_eq(chown(path, 65534, 65534), 0);
+		ck_assert_int_eq(qc_load(path, &c, why, sizeof(why)), -EPERM);
+		ck_assert_ptr_nonnull(strstr(why, "owned by neither root"));
+	}
+	unlink(path);
+}
+END_TEST
 
 START_TEST(good_file_with_defaults)
 {
@@ -136,6 +170,7 @@ int main(void)
 	TCase *tc = tcase_create("parse");
 
 	tcase_add_test(tc, good_file_with_defaults);
+	tcase_add_test(tc, a_file_others_may_write_is_refused);
 	tcase_add_test(tc, hooks_split_into_env_and_argv);
 	tcase_add_test(tc, bad_files_are_refused_with_a_reason);
 	tcase_add_test(tc, watchdog_alone_is_a_way_to_take_over);
