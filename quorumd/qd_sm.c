@@ -35,6 +35,39 @@ static bool lease_fresh(const struct qd_sm *sm, int64_t now_ms)
 	       now_ms - sm->last_write_ok_ms <= (int64_t)sm->cfg.timeout_ms;
 }
 
+bool qd_sm_may_pet(const struct qd_sm *sm, int64_t now_ms)
+{
+	return lease_fresh(sm, now_ms) || sm->state == QD_STATE_STARTING;
+}
+
+static bool slot_clean(const struct qd_slot *s)
+{
+	return (s->state == QD_STATE_RELEASED || s->state == QD_STATE_STOPPED) &&
+	       (s->flags & QD_SLOT_F_SERVICES_DOWN);
+}
+
+/* A slot that claims nothing and whose services are down: the only peer
+ * a candidate may pass (unless it fenced what the slot shows). */
+static bool slot_quiet(const struct qd_slot *s)
+{
+	return (s->state == QD_STATE_SECONDARY || s->state == QD_STATE_RELEASED ||
+		s->state == QD_STATE_STOPPED) &&
+	       (s->flags & QD_SLOT_F_SERVICES_DOWN);
+}
+
+bool qd_sm_peer_clean(const struct qd_sm *sm)
+{
+	return sm->peer_seen && slot_clean(&sm->peer);
+}
+
+/* Stop the services: the result comes through qd_sm_demote_result(). */
+static void ask_demote(struct qd_sm *sm, struct qd_tick_out *out)
+{
+	out->actions |= QD_ACT_DEMOTE;
+	sm->demoting = true;
+	sm->services_down = false;
+}
+
 static uint64_t next_epoch(const struct qd_sm *sm)
 {
 	uint64_t e = sm->epoch;
@@ -68,13 +101,41 @@ static void observe_peer(struct qd_sm *sm, const struct qd_tick_in *in)
 static void step_down(struct qd_sm *sm, struct qd_tick_out *out, enum qd_state to,
 		      const char *reason)
 {
-	if (to == QD_STATE_RELEASED)
-		sm->released_epoch = sm->epoch;
-	if (sm->acting)
-		out->actions |= QD_ACT_DEMOTE;
+	/* Stop acting at once (the vote goes now); the services stop as fast
+	 * as the hooks can. This head claims nothing any more, so the peer
+	 * waits for neither: it fences this head (poison pill, lease lost) or
+	 * already holds a newer epoch (superseded). */
+	if (sm->acting || sm->releasing)
+		ask_demote(sm, out);
 	sm->acting = false;
+	sm->releasing = false;
 	sm->state = to;
 	out->reason = reason;
+}
+
+/* A handover: the services stop while this head still holds the lease
+ * (PRIMARY, acting, no vote); RELEASED follows only their success. */
+static void begin_release(struct qd_sm *sm, struct qd_tick_out *out, const char *reason)
+{
+	sm->releasing = true;
+	ask_demote(sm, out);
+	out->reason = reason;
+#ifdef QD_SM_MUTANT_RELEASE_EARLY
+	/* The bug of issue 12, kept for the tests that must catch it:
+	 * RELEASED in the same tick, before the hooks end. */
+	sm->releasing = false;
+	sm->acting = false;
+	sm->released_epoch = sm->epoch;
+	sm->state = QD_STATE_RELEASED;
+#endif
+}
+
+/* A release lets the peer take over: only a peer that is up and not
+ * stopped can. Otherwise no head would be primary for good. */
+static bool peer_can_take_over(const struct qd_sm *sm, int64_t now_ms)
+{
+	return sm->peer_seen && !qd_sm_peer_stale(sm, now_ms) &&
+	       (sm->peer.state == QD_STATE_SECONDARY || sm->peer.state == QD_STATE_STARTING);
 }
 
 static void run_for_primary(struct qd_sm *sm, struct qd_tick_out *out, bool fenced,
@@ -98,9 +159,15 @@ static void handle_mailbox(struct qd_sm *sm, const struct qd_tick_in *in, struct
 	    (sm->state == QD_STATE_PRIMARY || sm->state == QD_STATE_CANDIDATE) &&
 	    m->epoch >= sm->epoch)
 		step_down(sm, out, QD_STATE_SECONDARY, "poison pill: the peer is fencing this head");
-	else if (m->request == QD_REQ_RELEASE && sm->state == QD_STATE_PRIMARY &&
-		 m->epoch == sm->epoch)
-		step_down(sm, out, QD_STATE_RELEASED, "release requested: handing primary over");
+	else if (m->request == QD_REQ_RELEASE && sm->state == QD_STATE_PRIMARY && sm->acting &&
+		 !sm->releasing && m->epoch == sm->epoch) {
+		if (peer_can_take_over(sm, in->now_ms))
+			begin_release(sm, out, "release requested: stopping services before "
+				      "handing primary over");
+		else
+			out->reason = "release refused: the peer is not up as secondary, so no "
+				      "head could take over; staying primary";
+	}
 }
 
 /* Guarantee 3: a newer claim on disk wins at once. Equal epochs cannot
@@ -128,12 +195,16 @@ static void decide_candidate(struct qd_sm *sm, const struct qd_tick_in *in,
 	} else if (in->peer_rc != 0 && in->peer_rc != -ENODATA) {
 		sm->state = QD_STATE_SECONDARY;
 		out->reason = "peer slot unreadable during candidacy: backing off";
-	} else if (in->peer_rc == 0 &&
-		   (in->peer.state == QD_STATE_CANDIDATE || in->peer.state == QD_STATE_PRIMARY) &&
+	} else if (in->peer_rc == 0 && !slot_quiet(&in->peer) &&
 		   !(sm->candidate_fenced && in->peer.incarnation == sm->fence_incarnation &&
 		     in->peer.seq == sm->fence_seq)) {
+		/* Running for primary too, or up with services that are not
+		 * known down (a restarted daemon whose demote failed). */
 		sm->state = QD_STATE_SECONDARY;
-		out->reason = "the peer is running for primary too: backing off";
+		out->reason = in->peer.state == QD_STATE_CANDIDATE ||
+				      in->peer.state == QD_STATE_PRIMARY ?
+				      "the peer is running for primary too: backing off" :
+				      "the peer's services are not known to be down: backing off";
 	} else {
 		/* A claim the fenced peer left behind may carry a higher
 		 * epoch than we last saw: stay above it. */
@@ -151,20 +222,25 @@ static void decide_secondary(struct qd_sm *sm, const struct qd_tick_in *in,
 	int64_t now = in->now_ms;
 	bool clean;
 
-	/* Without a working disk of its own a head can prove nothing. */
-	if (!lease_fresh(sm, now))
+	/* Without a working disk of its own a head can prove nothing; a head
+	 * that is shutting down, or whose services did not stop, claims
+	 * nothing. */
+	if (!lease_fresh(sm, now) || sm->stop_requested || !sm->services_down)
 		return;
 	if (!qd_sm_peer_stale(sm, now)) {
 		sm->fence = QD_FENCE_IDLE;
 		if (!sm->peer_seen)
 			return;
-		switch (sm->peer.state) {
-		case QD_STATE_RELEASED:
-		case QD_STATE_STOPPED:
+		if (qd_sm_peer_clean(sm)) {
 			run_for_primary(sm, out, false, "peer released primary cleanly");
-			break;
+			return;
+		}
+		switch (sm->peer.state) {
 		case QD_STATE_SECONDARY:
-			if (sm->cfg.my_id < sm->peer_id)
+			/* Only a peer whose services are known down: a
+			 * secondary whose demote failed may still run them. */
+			if (sm->cfg.my_id < sm->peer_id &&
+			    (sm->peer.flags & QD_SLOT_F_SERVICES_DOWN))
 				run_for_primary(sm, out, false, "no primary: the lower node id runs");
 			break;
 		default: /* PRIMARY, CANDIDATE, STARTING: wait */
@@ -173,15 +249,18 @@ static void decide_secondary(struct qd_sm *sm, const struct qd_tick_in *in,
 		return;
 	}
 
-	clean = sm->peer_seen &&
-		(sm->peer.state == QD_STATE_RELEASED || sm->peer.state == QD_STATE_STOPPED);
+	clean = qd_sm_peer_clean(sm);
 	if (clean) {
 		run_for_primary(sm, out, false, "peer stopped cleanly");
 		return;
 	}
 	if (sm->cfg.watchdog_ms && sm->peer_seen &&
 	    now - sm->peer_changed_ms > (int64_t)sm->cfg.timeout_ms + sm->cfg.watchdog_ms) {
-		/* As good as a confirmed fence of what is on disk now. */
+		/* As good as a confirmed fence of what is on disk now: it is
+		 * one, for everything that relies on it (the published
+		 * peer=fenced that zpool force=fenced accepts, the slot flag,
+		 * superseded()). */
+		sm->fence = QD_FENCE_CONFIRMED;
 		sm->fence_incarnation = sm->peer.incarnation;
 		sm->fence_seq = sm->peer.seq;
 		run_for_primary(sm, out, true,
@@ -216,18 +295,75 @@ static void decide_secondary(struct qd_sm *sm, const struct qd_tick_in *in,
 	}
 }
 
+static void fill_slot(struct qd_sm *sm, struct qd_tick_out *out)
+{
+	sm->seq++;
+	out->slot.node_id = sm->cfg.my_id;
+	out->slot.state = sm->state;
+	out->slot.incarnation = sm->incarnation;
+	out->slot.seq = sm->seq;
+	out->slot.epoch = sm->state == QD_STATE_CANDIDATE ? sm->candidate_epoch : sm->epoch;
+	out->slot.peer_seq_seen = sm->peer_seen ? sm->peer.seq : 0;
+	out->slot.peer_state_seen = sm->peer_seen ? sm->peer.state : QD_STATE_EMPTY;
+	out->slot.flags = sm->fence == QD_FENCE_CONFIRMED ? QD_SLOT_F_PEER_FENCED : 0;
+	if (sm->services_down && !sm->demoting && !sm->acting)
+		out->slot.flags |= QD_SLOT_F_SERVICES_DOWN;
+#ifdef QD_SM_MUTANT_RELEASE_EARLY
+	if (sm->state == QD_STATE_RELEASED)
+		out->slot.flags |= QD_SLOT_F_SERVICES_DOWN;
+#endif
+	if (sm->demoting)
+		out->slot.flags |= QD_SLOT_F_DEMOTING;
+	if (sm->demote_failed)
+		out->slot.flags |= QD_SLOT_F_DEMOTE_FAILED;
+	out->actions |= QD_ACT_WRITE;
+	sm->write_pending = true;
+}
+
+/* Shutting down: services first, then the final slot. */
+static void decide_stop(struct qd_sm *sm, struct qd_tick_out *out)
+{
+	if (sm->state == QD_STATE_CANDIDATE) {
+		sm->state = QD_STATE_SECONDARY; /* no claim without services */
+		out->reason = "shutting down: candidacy abandoned";
+	}
+	if (sm->state == QD_STATE_PRIMARY && sm->acting) {
+		if (!sm->releasing)
+			begin_release(sm, out, "clean shutdown: stopping services before "
+				      "releasing primary");
+		return;
+	}
+	if (sm->demoting)
+		return;
+	if (!sm->services_down) {
+		/* Not known to be down (a demote failed before): try again. */
+		ask_demote(sm, out);
+		out->reason = "clean shutdown: stopping services first";
+		return;
+	}
+	if (sm->state == QD_STATE_PRIMARY) /* claimed, never acting: nothing ran */
+		sm->state = QD_STATE_RELEASED;
+	if (sm->state != QD_STATE_RELEASED)
+		sm->state = QD_STATE_STOPPED;
+	out->final = true;
+	out->reason = sm->state == QD_STATE_RELEASED ? "clean shutdown: services stopped, "
+						       "primary released" :
+						       "clean shutdown: services stopped";
+}
+
 void qd_sm_tick(struct qd_sm *sm, const struct qd_tick_in *in, struct qd_tick_out *out)
 {
 	int64_t now = in->now_ms;
-	bool first = sm->seq == 0 || sm->last_write_ok_ms < 0;
 
 	memset(out, 0, sizeof(*out));
 	observe_peer(sm, in);
 
 	/* At start, whatever a crashed predecessor left running goes down:
 	 * this head claims nothing until the rules say so. */
-	if (first && sm->state == QD_STATE_STARTING && !sm->write_pending)
-		out->actions |= QD_ACT_DEMOTE;
+	if (!sm->startup_demote && sm->state == QD_STATE_STARTING) {
+		sm->startup_demote = true;
+		ask_demote(sm, out);
+	}
 
 	handle_mailbox(sm, in, out);
 	if ((sm->state == QD_STATE_PRIMARY || sm->state == QD_STATE_CANDIDATE) && superseded(sm))
@@ -238,7 +374,10 @@ void qd_sm_tick(struct qd_sm *sm, const struct qd_tick_in *in, struct qd_tick_ou
 
 	switch (sm->state) {
 	case QD_STATE_STARTING:
-		if (now - sm->started_ms >= (int64_t)sm->cfg.timeout_ms) {
+		/* Secondary only once what a predecessor left is down: a
+		 * STARTING slot keeps the peer waiting, SECONDARY would let it
+		 * run for primary beside those services. */
+		if (now - sm->started_ms >= (int64_t)sm->cfg.timeout_ms && sm->services_down) {
 			sm->state = QD_STATE_SECONDARY;
 			out->reason = "observed the disk for a timeout: secondary";
 		}
@@ -248,6 +387,13 @@ void qd_sm_tick(struct qd_sm *sm, const struct qd_tick_in *in, struct qd_tick_ou
 		    sm->peer.epoch > sm->released_epoch) {
 			sm->state = QD_STATE_SECONDARY;
 			out->reason = "the peer took over: secondary";
+		} else if (qd_sm_peer_stale(sm, now) && !sm->stop_requested) {
+			/* The peer died before it took over: as a secondary this
+			 * head fences it and takes over, or no head would be
+			 * primary for good. */
+			sm->state = QD_STATE_SECONDARY;
+			out->reason = "released, but the peer went stale without taking over: "
+				      "secondary again";
 		}
 		break;
 	case QD_STATE_CANDIDATE:
@@ -260,26 +406,21 @@ void qd_sm_tick(struct qd_sm *sm, const struct qd_tick_in *in, struct qd_tick_ou
 		break;
 	}
 
-	sm->seq++;
-	out->slot.node_id = sm->cfg.my_id;
-	out->slot.state = sm->state;
-	out->slot.incarnation = sm->incarnation;
-	out->slot.seq = sm->seq;
-	out->slot.epoch = sm->state == QD_STATE_CANDIDATE ? sm->candidate_epoch : sm->epoch;
-	out->slot.peer_seq_seen = sm->peer_seen ? sm->peer.seq : 0;
-	out->slot.peer_state_seen = sm->peer_seen ? sm->peer.state : QD_STATE_EMPTY;
-	out->slot.flags = sm->fence == QD_FENCE_CONFIRMED ? QD_SLOT_F_PEER_FENCED : 0;
-	out->actions |= QD_ACT_WRITE;
-	sm->write_pending = true;
+	if (sm->stop_requested)
+		decide_stop(sm, out);
+
+	fill_slot(sm, out);
 	out->vote = qd_sm_may_vote(sm, now);
-	out->pet_watchdog = lease_fresh(sm, now) || sm->state == QD_STATE_STARTING;
+	out->pet_watchdog = qd_sm_may_pet(sm, now);
 	if (out->reason)
 		sm->last_reason = out->reason;
 }
 
 bool qd_sm_may_vote(const struct qd_sm *sm, int64_t now_ms)
 {
-	return sm->state == QD_STATE_PRIMARY && sm->acting && lease_fresh(sm, now_ms);
+	/* A releasing head gives up the vote when its demote starts. */
+	return sm->state == QD_STATE_PRIMARY && sm->acting && !sm->releasing &&
+	       lease_fresh(sm, now_ms);
 }
 
 unsigned qd_sm_write_result(struct qd_sm *sm, bool ok, int64_t now_ms)
@@ -298,9 +439,45 @@ unsigned qd_sm_write_result(struct qd_sm *sm, bool ok, int64_t now_ms)
 		sm->candidate_written = true;
 	if (sm->state == QD_STATE_PRIMARY && !sm->acting) {
 		sm->acting = true;
+		sm->services_down = false;
+		sm->demote_failed = false;
 		return QD_ACT_PROMOTE;
 	}
 	return 0;
+}
+
+const char *qd_sm_demote_result(struct qd_sm *sm, bool ok, int64_t now_ms)
+{
+	(void)now_ms;
+	if (!sm->demoting)
+		return NULL;
+	sm->demoting = false;
+	sm->demote_failed = !ok;
+	sm->services_down = ok;
+	if (ok && sm->releasing && sm->state == QD_STATE_PRIMARY) {
+		/* Only now may the slot say RELEASED. */
+		sm->releasing = false;
+		sm->acting = false;
+		sm->released_epoch = sm->epoch;
+		sm->state = QD_STATE_RELEASED;
+		sm->last_reason = "demote hooks succeeded: primary released";
+	} else if (ok) {
+		sm->last_reason = "demote hooks succeeded: services stopped";
+	} else if (sm->releasing) {
+		/* The services are in an unknown state: never a handover.
+		 * This head keeps its lease (and the vote) so that the peer
+		 * neither takes over nor fences; a person must look. */
+		sm->releasing = false;
+		sm->stop_requested = false;
+		sm->last_reason = "DEMOTE FAILED: NOT releasing primary; this head stays primary "
+				  "with its services in an unknown state (fix them, then release "
+				  "or stop again)";
+	} else {
+		sm->stop_requested = false;
+		sm->last_reason = "DEMOTE FAILED: services in an unknown state; this head claims "
+				  "nothing and does not hand over until a demote succeeds";
+	}
+	return sm->last_reason;
 }
 
 void qd_sm_fence_result(struct qd_sm *sm, bool confirmed, int64_t now_ms)
@@ -316,23 +493,9 @@ void qd_sm_fence_result(struct qd_sm *sm, bool confirmed, int64_t now_ms)
 	}
 }
 
-void qd_sm_shutdown(struct qd_sm *sm, struct qd_tick_out *out)
+void qd_sm_request_stop(struct qd_sm *sm)
 {
-	memset(out, 0, sizeof(*out));
-	if (sm->state == QD_STATE_PRIMARY || sm->state == QD_STATE_CANDIDATE)
-		step_down(sm, out, QD_STATE_RELEASED, "clean shutdown: releasing primary");
-	else
-		step_down(sm, out, QD_STATE_STOPPED, "clean shutdown");
-	sm->seq++;
-	out->slot.node_id = sm->cfg.my_id;
-	out->slot.state = sm->state;
-	out->slot.incarnation = sm->incarnation;
-	out->slot.seq = sm->seq;
-	out->slot.epoch = sm->epoch;
-	out->slot.peer_seq_seen = sm->peer_seen ? sm->peer.seq : 0;
-	out->slot.peer_state_seen = sm->peer_seen ? sm->peer.state : QD_STATE_EMPTY;
-	out->actions |= QD_ACT_WRITE;
-	sm->write_pending = true;
+	sm->stop_requested = true;
 }
 
 void qd_sm_published(const struct qd_sm *sm, int64_t now_ms, int64_t wall_s,
@@ -354,9 +517,8 @@ void qd_sm_published(const struct qd_sm *sm, int64_t now_ms, int64_t wall_s,
 		out->role = QUORUMD_ROLE_SECONDARY;
 	if (sm->fence == QD_FENCE_CONFIRMED)
 		out->peer = QUORUMD_PEER_FENCED;
-	else if (sm->peer_seen &&
-		 (sm->peer.state == QD_STATE_RELEASED || sm->peer.state == QD_STATE_STOPPED))
-		out->peer = QUORUMD_PEER_RELEASED;
+	else if (qd_sm_peer_clean(sm))
+		out->peer = QUORUMD_PEER_RELEASED; /* services stopped, said after */
 	else
 		out->peer = qd_sm_peer_stale(sm, now_ms) ? QUORUMD_PEER_LOST : QUORUMD_PEER_ALIVE;
 }

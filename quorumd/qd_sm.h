@@ -8,7 +8,7 @@
  *
  * The rules (docs/quorumd.md argues them):
  *   - A head becomes primary only (a) after the peer wrote RELEASED or
- *     STOPPED, (b) as the lower node id when the peer is alive and not
+ *     STOPPED with QD_SLOT_F_SERVICES_DOWN, (b) as the lower node id when the peer is alive and not
  *     primary, (c) after the peer's slot went stale AND its power-off was
  *     confirmed, or (d) in watchdog mode, after the peer's slot has been
  *     stale for timeout + watchdog; always through the candidate step:
@@ -18,6 +18,12 @@
  *   - A primary that sees a newer epoch (or an equal one from the lower id)
  *     in the peer's slot, a poison pill, or no verified write of its own
  *     for a timeout stops acting as primary at once.
+ *   - The handover: RELEASED or STOPPED (with QD_SLOT_F_SERVICES_DOWN)
+ *     reaches the disk only after every demote hook succeeded, reported
+ *     through qd_sm_demote_result(). While the hooks run the head keeps
+ *     its slot (PRIMARY, QD_SLOT_F_DEMOTING) and its lease. A demote that
+ *     fails leaves the head primary, holding its lease, with its services
+ *     in an unknown state (QD_SLOT_F_DEMOTE_FAILED): never a handover.
  *   - Nothing here reads the network: a split between the heads that leaves
  *     both writing the disk changes nothing.
  *   - The vote (cluster mode) follows the verified primary lease. */
@@ -70,7 +76,15 @@ struct qd_sm {
 
 	uint64_t mailbox_done_id; /* requests up to this id were handled */
 	uint64_t released_epoch;  /* the epoch this head let go of */
-	bool release_requested;
+
+	/* Services (the hooks). acting above: the services were started and
+	 * no demote finished since (they may be running). */
+	bool demoting;            /* demote hooks asked for, result not reported */
+	bool services_down;       /* the last demote succeeded, no promote since */
+	bool demote_failed;       /* the last demote failed */
+	bool startup_demote;      /* the start-up demote was asked for */
+	bool releasing;           /* primary, demoting to hand over (release or stop) */
+	bool stop_requested;      /* shut down once services are down */
 	const char *last_reason;  /* why the last transition happened */
 };
 
@@ -96,7 +110,11 @@ struct qd_tick_out {
 	struct qd_slot slot;        /* to write when QD_ACT_WRITE */
 	bool vote;                  /* cast the quorum vote (cluster mode) */
 	bool pet_watchdog;          /* this head's lease is fresh: keep the watchdog
-				     * from resetting it (watchdog mode) */
+				     * from resetting it (watchdog mode); the
+				     * daemon checks qd_sm_may_pet() again right
+				     * before the pet */
+	bool final;                 /* out.slot is the last one (RELEASED or STOPPED
+				     * at shutdown): exit once it is verified */
 	const char *reason;         /* non-NULL when something changed: for the log */
 };
 
@@ -120,8 +138,26 @@ unsigned qd_sm_write_result(struct qd_sm *sm, bool ok, int64_t now_ms);
 /* The fence asked for finished: confirmed off, or not. */
 void qd_sm_fence_result(struct qd_sm *sm, bool confirmed, int64_t now_ms);
 
-/* Clean shutdown: demote if primary and write RELEASED, else STOPPED. */
-void qd_sm_shutdown(struct qd_sm *sm, struct qd_tick_out *out);
+/* Asks for a clean shutdown. The next ticks stop the services (demote
+ * hooks) if they may be running, then hand out the final slot (out.final):
+ * RELEASED from a primary, else STOPPED, with QD_SLOT_F_SERVICES_DOWN. A
+ * failed demote cancels the request: the head stays what it was. */
+void qd_sm_request_stop(struct qd_sm *sm);
+
+/* The demote hooks asked for by QD_ACT_DEMOTE finished: all succeeded
+ * (ok) or not. Returns a sentence for the log. A success while releasing
+ * makes the next slot RELEASED; a failure keeps the head primary with
+ * its lease and cancels a release or a stop. */
+const char *qd_sm_demote_result(struct qd_sm *sm, bool ok, int64_t now_ms);
+
+/* Whether the lease is fresh at now_ms: the watchdog may be petted. The
+ * daemon asks with a fresh clock right before each pet, after the tick's
+ * read, so a pet never rests on a decision made before a slow read. */
+bool qd_sm_may_pet(const struct qd_sm *sm, int64_t now_ms);
+
+/* Whether the peer's last slot is a clean handover: RELEASED or STOPPED
+ * with QD_SLOT_F_SERVICES_DOWN. */
+bool qd_sm_peer_clean(const struct qd_sm *sm);
 
 /* Whether the peer's slot is stale at now (for status output). */
 bool qd_sm_peer_stale(const struct qd_sm *sm, int64_t now_ms);

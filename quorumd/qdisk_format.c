@@ -339,7 +339,7 @@ int qd_slot_decode(const uint8_t *buf, size_t len, const uint8_t uuid[16],
 	if (peer_state > QD_STATE_MAX_)
 		return th_why(why, whylen, -ERANGE, "slot %u has invalid peer state %u",
 			       expect_node, peer_state);
-	if (flags & ~(QD_SLOT_F_PEER_FENCED | QD_SLOT_F_DISK_LATE))
+	if (flags & ~QD_SLOT_F_ALL_)
 		return th_why(why, whylen, -ERANGE, "slot %u has unknown flags 0x%x", expect_node,
 			       flags);
 	if (!all_zero(buf + OFF(wire_slot, reserved), sizeof(((struct wire_slot *)0)->reserved)))
@@ -404,4 +404,11 @@ int qd_mailbox_decode(const uint8_t *buf, size_t len, const uint8_t uuid[16],
 	out->epoch = get64(buf, OFF(wire_mailbox, epoch));
 	out->written_ms = get64(buf, OFF(wire_mailbox, written_ms));
 	return 0;
+}
+
+uint64_t qd_mailbox_next_id(const struct qd_mailbox *cur, uint64_t now_ms)
+{
+	uint64_t next = cur && cur->request_id >= now_ms ? cur->request_id + 1 : now_ms;
+
+	return next ? next : 1;
 }

@@ -46,8 +46,10 @@ enum qd_state {
 	QD_STATE_SECONDARY = 2,
 	QD_STATE_CANDIDATE = 3, /* about to become primary, if the peer allows */
 	QD_STATE_PRIMARY = 4,
-	QD_STATE_RELEASED = 5,  /* was primary, let go cleanly: the peer may take over */
-	QD_STATE_STOPPED = 6,   /* daemon shut down cleanly as secondary */
+	QD_STATE_RELEASED = 5,  /* was primary, let go: the peer may take over only
+				 * with QD_SLOT_F_SERVICES_DOWN */
+	QD_STATE_STOPPED = 6,   /* daemon shut down as secondary (clean only with
+				 * QD_SLOT_F_SERVICES_DOWN) */
 	QD_STATE_MAX_ = QD_STATE_STOPPED,
 };
 
@@ -82,6 +84,16 @@ struct qd_slot {
 
 #define QD_SLOT_F_PEER_FENCED 0x1u /* this head fenced the peer's incarnation */
 #define QD_SLOT_F_DISK_LATE 0x2u   /* this head's last write was late */
+/* Every demote hook this head ran has succeeded and none is pending: its
+ * services are down. Written only then, and only the peer's RELEASED or
+ * STOPPED slot WITH this flag is a clean handover (docs/quorumd.md): a
+ * slot without it (an older daemon, or a demote that failed) is not. */
+#define QD_SLOT_F_SERVICES_DOWN 0x4u
+#define QD_SLOT_F_DEMOTING 0x8u      /* demote hooks are running (informational) */
+#define QD_SLOT_F_DEMOTE_FAILED 0x10u /* the last demote failed: services in an
+				       * unknown state (informational) */
+#define QD_SLOT_F_ALL_ (QD_SLOT_F_PEER_FENCED | QD_SLOT_F_DISK_LATE | QD_SLOT_F_SERVICES_DOWN | \
+			QD_SLOT_F_DEMOTING | QD_SLOT_F_DEMOTE_FAILED)
 
 struct qd_mailbox {
 	uint32_t to_node;
@@ -130,6 +142,13 @@ int qd_mailbox_decode(const uint8_t *buf, size_t len, const uint8_t uuid[16],
  * or 4096, 2 nodes, 100 <= interval_ms <= 10000, timeout_ms >= 3 *
  * interval_ms and <= 120000, a printable cluster name. */
 int qd_header_check(const struct qd_header *h, char *why, size_t whylen);
+
+/* The id for a new request into a mailbox that holds cur (NULL: none or
+ * unreadable): one id space for every writer (the peer's poison pills,
+ * admin releases), above whatever is there and at least now_ms (wall
+ * clock, ms), so ids grow across restarts too and a request never sorts
+ * below an earlier one, whoever wrote it. */
+uint64_t qd_mailbox_next_id(const struct qd_mailbox *cur, uint64_t now_ms);
 
 /* Formats a uuid as 8-4-4-4-12 lowercase hex into out (37 bytes). */
 void qd_uuid_format(const uint8_t uuid[16], char out[37]);

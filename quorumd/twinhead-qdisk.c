@@ -410,9 +410,17 @@ static int cmd_release(const char *path, int argc, char **argv)
 	}
 	m.to_node = node;
 	m.epoch = s.epoch;
-	/* Ids only need to grow: the wall clock in ms does, for a person. */
-	m.request_id = (uint64_t)wall_ms();
 	m.written_ms = (uint64_t)wall_ms();
+	/* One id space with the peer's poison pills: above what is there. */
+	{
+		struct qd_mailbox cur;
+		bool have = qdisk_read(d, qd_offset(h.sector_size, QD_KIND_MAILBOX, node),
+				       h.sector_size, rec, deadline_in_ms(IO_TIMEOUT_MS)) == 0 &&
+			    qd_mailbox_decode(rec, sizeof(rec), h.uuid, node, &cur, why,
+					      sizeof(why)) == 0;
+
+		m.request_id = qd_mailbox_next_id(have ? &cur : NULL, m.written_ms);
+	}
 	qd_mailbox_encode(&m, h.uuid, rec);
 	rc = qdisk_write(d, qd_offset(h.sector_size, QD_KIND_MAILBOX, node), h.sector_size, rec,
 			 deadline_in_ms(IO_TIMEOUT_MS));

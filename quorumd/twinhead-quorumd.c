@@ -11,12 +11,17 @@
  * hooks, cast or withhold the quorum vote), and publish the state for the
  * agents (docs/quorumd-state.md) and, in cluster mode, as Pacemaker node
  * attributes. In watchdog mode, pet the watchdog device while this head's
- * lease is fresh. SIGTERM or SIGINT: release cleanly.
+ * lease is fresh. SIGTERM or SIGINT: stop the services (demote hooks)
+ * while still ticking, then release cleanly; a demote that fails cancels
+ * the shutdown (docs/quorumd.md, "The handover").
  *
- * For tests only, two environment variables: TWINHEAD_LIBFREEIPMI names
- * the libfreeipmi to load at the first fence (instead of configure's
- * soname), and TWINHEAD_TEST_WATCHDOG_FILE=1 lets watchdog_device be a
- * regular file or FIFO (pets are bytes written to it). */
+ * For tests only, environment variables: TWINHEAD_LIBFREEIPMI names the
+ * libfreeipmi to load at the first fence (instead of configure's soname),
+ * TWINHEAD_TEST_WATCHDOG_FILE=1 lets watchdog_device be a regular file or
+ * FIFO (pets are bytes written to it), TWINHEAD_TEST_NO_DIRECT=1 lets the
+ * quorum disk be a file that refuses O_DIRECT, and
+ * TWINHEAD_TEST_SLOW_READ_MS=N delays every read of the peer's slot by N
+ * ms (a slow disk, emulated). */
 #include "config.h"
 
 #include <errno.h>
@@ -35,7 +40,9 @@
 #include "fence.h"
 #include "fence_ipmi.h"
 #include "hooks.h"
+#include "lock.h"
 #include "log.h"
+#include "os.h"
 #include "qconfig.h"
 #include "qd_sm.h"
 #include "qdevice.h"
@@ -47,6 +54,8 @@
 #define DEFAULT_CONFIG "/etc/twinhead/quorumd.conf"
 #define ATTR_RETRY_MS 10000 /* a failed attribute update is tried again after */
 #define ENV_TEST_WATCHDOG_FILE "TWINHEAD_TEST_WATCHDOG_FILE"
+#define ENV_TEST_NO_DIRECT "TWINHEAD_TEST_NO_DIRECT"
+#define ENV_TEST_SLOW_READ "TWINHEAD_TEST_SLOW_READ_MS"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -64,11 +73,16 @@ struct daemon {
 	struct fence_dev *fence;
 	char fence_bmc[QUORUMD_STATE_BMC_MAX + 1]; /* its address, as published */
 	struct hooks *hooks;
+	uint64_t demote_id;    /* the demote request whose result the state machine
+			        * waits for; 0: none */
+	unsigned slow_read_ms; /* tests: TWINHEAD_TEST_SLOW_READ_MS */
+	struct lock lock;      /* state_dir/lock, held while running */
+	bool finished;         /* the final slot was handed out: exit */
+	bool final_written;    /* and it is on disk */
 	struct qdevice *qdev;
 	struct watchdog *wd;   /* watchdog mode */
 	bool wd_petting;       /* the last tick petted it */
 	bool wd_pet_failed;    /* the last pet failed (logged once) */
-	uint64_t poison_id;
 	const char *published_role;
 	int publish_err;       /* errno of the last failed publish, 0 when it worked */
 	/* Node attributes: what was last sent to Pacemaker, and whether that
@@ -82,6 +96,14 @@ struct daemon {
 static int64_t wall_s(void)
 {
 	return (int64_t)time(NULL);
+}
+
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static struct deadline io_deadline(const struct daemon *d)
@@ -111,6 +133,39 @@ static const char *role_of(const struct qd_sm *sm)
 
 	qd_sm_published(sm, deadline_now_ms(), 0, &st);
 	return quorumd_state_role_name(st.role);
+}
+
+/* What the services are, for `twinhead-quorumd status` (not for agents):
+ * one word in state_dir/services, written whole and renamed like the
+ * state. Best effort: the state file is the contract. */
+static const char *services_word(const struct qd_sm *sm)
+{
+	if (sm->demoting)
+		return "stopping";
+	if (sm->demote_failed)
+		return "demote-failed";
+	if (sm->acting)
+		return "started";
+	return sm->services_down ? "stopped" : "unknown";
+}
+
+static void publish_services(struct daemon *d)
+{
+	char path[512], tmp[520], text[32];
+	int fd, n;
+
+	n = snprintf(text, sizeof(text), "services=%s\n", services_word(&d->sm));
+	snprintf(path, sizeof(path), "%s/services", d->cfg.state_dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	if (write(fd, text, (size_t)n) != n) {
+		close(fd);
+		unlink(tmp);
+	} else if (close(fd) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+	}
 }
 
 /* The state file the agents read (docs/quorumd-state.md), in the one format
@@ -155,6 +210,7 @@ static void publish(struct daemon *d, int64_t now)
 	}
 	if (err)
 		return;
+	publish_services(d);
 	if (!d->published_role || strcmp(d->published_role, quorumd_state_role_name(st.role)) != 0) {
 		d->published_role = quorumd_state_role_name(st.role);
 		th_log(LOG_NOTICE, "role %s, epoch %" PRIu64 ", peer %s", d->published_role,
@@ -208,13 +264,17 @@ static void publish_attrs(struct daemon *d)
 static void poison_peer(struct daemon *d)
 {
 	struct qd_mailbox m = { .to_node = d->sm.peer_id, .from_node = d->cfg.node_id,
-				.request = QD_REQ_POISON, .epoch = d->sm.peer.epoch };
+				.request = QD_REQ_POISON, .epoch = d->sm.peer.epoch }, cur;
 	uint8_t rec[QD_RECORD_SIZE];
+	char why[128];
+	bool have;
 
-	/* Ids must grow across restarts too: the incarnation is random, the
-	 * wall clock is not; use the clock in ms. */
-	m.request_id = (uint64_t)wall_s() * 1000 + (++d->poison_id % 1000);
-	m.written_ms = (uint64_t)wall_s() * 1000;
+	/* One id space with admin releases: above what the mailbox holds. */
+	have = read_record(d, QD_KIND_MAILBOX, d->sm.peer_id, rec) == 0 &&
+	       qd_mailbox_decode(rec, sizeof(rec), d->hdr.uuid, d->sm.peer_id, &cur, why,
+				 sizeof(why)) == 0;
+	m.written_ms = (uint64_t)wall_ms();
+	m.request_id = qd_mailbox_next_id(have ? &cur : NULL, m.written_ms);
 	qd_mailbox_encode(&m, d->hdr.uuid, rec);
 	if (write_record(d, QD_KIND_MAILBOX, d->sm.peer_id, rec) < 0)
 		th_log(LOG_WARNING, "could not post the poison pill to node %u", d->sm.peer_id);
@@ -277,14 +337,38 @@ static void drive_watchdog(struct daemon *d, bool pet)
 	d->wd_pet_failed = rc < 0;
 }
 
+/* The demote hooks the state machine waits for: report their end. */
+static void check_demote(struct daemon *d)
+{
+	enum hooks_status st;
+	const char *msg;
+
+	if (!d->demote_id)
+		return;
+	st = hooks_status(d->hooks, d->demote_id);
+	if (st == HOOKS_PENDING || st == HOOKS_RUNNING)
+		return;
+	d->demote_id = 0;
+	/* Superseded cannot happen (no promote is asked while a demote is
+	 * awaited); should it, the services are not known to be down. */
+	msg = qd_sm_demote_result(&d->sm, st == HOOKS_OK, deadline_now_ms());
+	if (msg)
+		th_log(st == HOOKS_OK ? LOG_NOTICE : LOG_CRIT, "%s", msg);
+}
+
 static void tick(struct daemon *d)
 {
 	uint8_t rec[QD_RECORD_SIZE], mbox[QD_RECORD_SIZE];
-	struct qd_tick_in in = { .now_ms = deadline_now_ms() };
+	struct qd_tick_in in;
 	struct qd_tick_out out;
 	char why[256];
 	int rc;
 
+	check_demote(d);
+	in = (struct qd_tick_in){ .now_ms = deadline_now_ms() };
+	/* Tests: a slow disk read (emulated), after the time is taken. */
+	if (d->slow_read_ms)
+		deadline_sleep_ms(deadline_in_ms(d->slow_read_ms), d->slow_read_ms);
 	/* The peer's slot and this head's mailbox are neighbours: one read. */
 	rc = qdisk_read_pair(d->disk, qd_offset(d->hdr.sector_size, QD_KIND_SLOT, d->sm.peer_id),
 			     d->hdr.sector_size, rec, mbox, io_deadline(d));
@@ -297,11 +381,15 @@ static void tick(struct daemon *d)
 							 sizeof(why));
 
 	qd_sm_tick(&d->sm, &in, &out);
-	drive_watchdog(d, out.pet_watchdog);
+	/* The decision used the time before the read: a read that was slow
+	 * may have aged the lease since. Check it again, now, right before
+	 * the pet. */
+	drive_watchdog(d, out.pet_watchdog && qd_sm_may_pet(&d->sm, deadline_now_ms()));
 	if (out.reason)
-		th_log(LOG_NOTICE, "%s", out.reason);
+		th_log(strncmp(out.reason, "release refused", 15) == 0 ? LOG_ERR : LOG_NOTICE,
+		       "%s", out.reason);
 	if (out.actions & QD_ACT_DEMOTE)
-		hooks_queue(d->hooks, false, d->sm.epoch);
+		d->demote_id = hooks_request(d->hooks, false, d->sm.epoch);
 	if (out.actions & QD_ACT_WRITE) {
 		bool ok;
 
@@ -311,13 +399,23 @@ static void tick(struct daemon *d)
 		ok = rc == 0;
 		if (!ok)
 			th_log(LOG_ERR, "writing this head's slot failed: %s", strerror(-rc));
+		if (out.final) {
+			/* RELEASED or STOPPED with the services down: the last
+			 * word. If it is not on disk, the peer fences this head
+			 * (and the watchdog, left running, resets it). */
+			if (!ok)
+				th_log(LOG_ERR, "could not write the final slot: the peer will "
+				       "fence this head");
+			d->finished = true;
+			d->final_written = ok;
+		}
 		if (qd_sm_write_result(&d->sm, ok, deadline_now_ms()) & QD_ACT_PROMOTE) {
 			th_log(LOG_NOTICE, "primary, epoch %" PRIu64 ": starting services",
 			       d->sm.epoch);
 			/* The agents the hooks run read the published state
 			 * (zpool force=fenced): publish before they start. */
 			publish(d, deadline_now_ms());
-			hooks_queue(d->hooks, true, d->sm.epoch);
+			hooks_request(d->hooks, true, d->sm.epoch);
 		}
 	}
 	if (out.actions & QD_ACT_POISON)
@@ -344,11 +442,47 @@ static int setup(struct daemon *d, char *why, size_t len)
 	bool direct;
 	int rc;
 
+	if (mkdir(d->cfg.state_dir, 0755) < 0 && errno != EEXIST) {
+		snprintf(why, len, "cannot create %s: %s", d->cfg.state_dir, strerror(errno));
+		return -errno;
+	}
+	{
+		char lp[520];
+
+		/* One daemon per head; status tells a dead daemon by this lock. */
+		snprintf(lp, sizeof(lp), "%s/lock", d->cfg.state_dir);
+		rc = lock_acquire(&d->lock, lp, deadline_in_ms(0));
+		if (rc < 0) {
+			snprintf(why, len, "%.200s: %s", lp, rc == -ETIMEDOUT ?
+				 "another twinhead-quorumd runs on this head" : strerror(-rc));
+			return rc;
+		}
+	}
 	rc = qdisk_open(d->cfg.disk, true, &d->disk, &direct, why, len);
 	if (rc < 0)
 		return rc;
-	if (!direct)
-		th_log(LOG_WARNING, "%s refuses O_DIRECT: using synchronous I/O", d->cfg.disk);
+	if (!direct) {
+		const char *f = getenv(ENV_TEST_NO_DIRECT);
+
+		/* Without O_DIRECT each head reads the other's slot through its
+		 * own page cache: it may never see the peer's writes. */
+		if (!f || strcmp(f, "1") != 0) {
+			snprintf(why, len, "%s refuses O_DIRECT: the heads could read each other's "
+				 "slots from their page caches; put the quorum disk on a device "
+				 "that supports O_DIRECT", d->cfg.disk);
+			return -EINVAL;
+		}
+		th_log(LOG_WARNING, "%s refuses O_DIRECT; using O_DSYNC because %s=1 (for tests "
+		       "only: the heads may read stale slots)", d->cfg.disk, ENV_TEST_NO_DIRECT);
+	}
+	{
+		const char *v = getenv(ENV_TEST_SLOW_READ);
+
+		d->slow_read_ms = v ? (unsigned)strtoul(v, NULL, 10) : 0;
+		if (d->slow_read_ms)
+			th_log(LOG_WARNING, "every read of the peer's slot is delayed by %u ms (%s, "
+			       "for tests)", d->slow_read_ms, ENV_TEST_SLOW_READ);
+	}
 	rc = qdisk_read(d->disk, 0, qdisk_device_sector(d->disk) > 512 ? 4096 : 512, rec,
 			deadline_in_ms(d->cfg.timeout_ms));
 	if (rc < 0) {
@@ -416,10 +550,6 @@ static int setup(struct daemon *d, char *why, size_t len)
 			th_log(LOG_ERR, "%s: fencing node %u will fail until it can be loaded", why,
 			       d->sm.peer_id);
 	}
-	if (mkdir(d->cfg.state_dir, 0755) < 0 && errno != EEXIST) {
-		snprintf(why, len, "cannot create %s: %s", d->cfg.state_dir, strerror(errno));
-		return -errno;
-	}
 	rc = hooks_start(&d->cfg, &d->hooks);
 	if (rc < 0) {
 		snprintf(why, len, "cannot start the hook thread: %s", strerror(-rc));
@@ -455,37 +585,6 @@ static int setup(struct daemon *d, char *why, size_t len)
 	return 0;
 }
 
-/* Returns true when the final slot (RELEASED or STOPPED) is on disk: then
- * the peer relies on nothing this head still has to do. */
-static bool shutdown_cleanly(struct daemon *d)
-{
-	struct qd_tick_out out;
-	uint8_t rec[QD_RECORD_SIZE];
-	bool written;
-
-	qd_sm_shutdown(&d->sm, &out);
-	th_log(LOG_NOTICE, "%s", out.reason);
-	/* Services stop before the slot says so: the peer may take over the
-	 * moment it reads RELEASED. */
-	if (out.actions & QD_ACT_DEMOTE) {
-		hooks_queue(d->hooks, false, d->sm.epoch);
-		if (!hooks_drain(d->hooks, d->cfg.hook_timeout_ms)) {
-			th_log(LOG_CRIT, "demote hooks did not finish: NOT releasing primary "
-			       "(the peer will fence this head)");
-			return false;
-		}
-	}
-	if (d->qdev)
-		qdevice_poll(d->qdev, false);
-	qd_slot_encode(&out.slot, d->hdr.uuid, rec);
-	written = write_record(d, QD_KIND_SLOT, d->cfg.node_id, rec) == 0;
-	if (!written)
-		th_log(LOG_ERR, "could not write the final slot: the peer will fence this head");
-	publish(d, deadline_now_ms());
-	publish_attrs(d);
-	return written;
-}
-
 /* The watchdog is stopped only when the peer relies on nothing here any
  * more; otherwise it goes on counting and resets this head, as the peer
  * (in watchdog mode) assumes it will. */
@@ -509,10 +608,20 @@ static void close_watchdog(struct daemon *d, bool released)
 		th_log(LOG_NOTICE, "watchdog %s stopped", d->cfg.watchdog_device);
 }
 
+/* The published state, and whether it is current: a state file outlives
+ * its daemon, so status says "stale" (and exits 3) when the daemon is not
+ * running (its lock is free) or the file was not confirmed for
+ * STATUS_STALE_INTERVALS intervals. Only a current state says role=. */
+#define STATUS_STALE_INTERVALS 4
+
 static int cmd_status(const char *config)
 {
 	struct qc_config cfg;
-	char why[256], path[512], buf[512];
+	struct quorumd_state st;
+	struct lock lk = LOCK_INIT;
+	char why[256], path[512], buf[QUORUMD_STATE_MAX + 1], svc[64] = "";
+	int64_t age, bound_s;
+	bool running;
 	ssize_t n;
 	int fd;
 
@@ -520,21 +629,47 @@ static int cmd_status(const char *config)
 		fprintf(stderr, "twinhead-quorumd: %s\n", why);
 		return 1;
 	}
+	/* Whole seconds in the file: round the bound up, plus one. */
+	bound_s = (STATUS_STALE_INTERVALS * (int64_t)cfg.interval_ms + 999) / 1000 + 1;
+	snprintf(path, sizeof(path), "%s/lock", cfg.state_dir);
+	running = lock_acquire(&lk, path, deadline_in_ms(0)) == -ETIMEDOUT;
+	lock_release(&lk);
+	snprintf(path, sizeof(path), "%s/services", cfg.state_dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, svc, sizeof(svc) - 1);
+		svc[n > 0 ? n : 0] = '\0';
+		close(fd);
+	}
 	snprintf(path, sizeof(path), "%s/state", cfg.state_dir);
 	qc_free(&cfg);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		fprintf(stderr, "twinhead-quorumd: not running here (no %s)\n", path);
+		fprintf(stderr, "twinhead-quorumd: %s (no %s)\n",
+			running ? "starting, no state yet" : "not running here", path);
 		return 3;
 	}
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
-	if (n <= 0) {
-		fprintf(stderr, "twinhead-quorumd: cannot read %s\n", path);
+	if (n <= 0 || quorumd_state_parse(buf, (size_t)n, &st, why, sizeof(why)) < 0) {
+		fprintf(stderr, "twinhead-quorumd: cannot read %s: %s\n", path,
+			n <= 0 ? "empty" : why);
 		return 1;
+	}
+	age = wall_s() - (int64_t)st.updated;
+	if (!running || age > bound_s) {
+		/* Never a role from a dead daemon: only what it last said. */
+		printf("stale=%s\nlast_role=%s\nlast_updated=%" PRIu64 "\n",
+		       running ? "old" : "not-running", quorumd_state_role_name(st.role),
+		       st.updated);
+		fprintf(stderr, "twinhead-quorumd: the state is stale: %s (last confirmed %" PRId64
+			" s ago)\n", running ? "the daemon did not confirm it for more than "
+			"a few intervals" : "the daemon is not running", age);
+		return 3;
 	}
 	buf[n] = '\0';
 	fputs(buf, stdout);
+	fputs(svc, stdout);
 	return 0;
 }
 
@@ -552,6 +687,17 @@ int main(int argc, char **argv)
 	if (status || check) {
 		argv++;
 		argc--;
+	}
+	/* The daemon holds the BMC password for its whole life: no core
+	 * file, no ptrace by others (as twinhead-fence). */
+	if (!status && !check) {
+		int rc = os_proc_no_dumps();
+
+		if (rc < 0) {
+			fprintf(stderr, "twinhead-quorumd: cannot disable core dumps: %s\n",
+				strerror(-rc));
+			return 1;
+		}
 	}
 	while ((opt = getopt(argc, argv, "c:")) != -1) {
 		if (opt != 'c') {
@@ -586,6 +732,7 @@ int main(int argc, char **argv)
 	}
 
 	memset(&d, 0, sizeof(d));
+	d.lock = (struct lock)LOCK_INIT;
 	if (qc_load(config, &d.cfg, why, sizeof(why)) < 0) {
 		fprintf(stderr, "twinhead-quorumd: %s: %s\n", config, why);
 		return 1;
@@ -611,8 +758,18 @@ int main(int argc, char **argv)
 	       d.cfg.mode == QC_MODE_CLUSTER ? "cluster" : "standalone");
 
 	next = deadline_now_ms();
-	while (!stop_requested) {
+	while (!d.finished) {
+		if (stop_requested) {
+			/* A shutdown is ticks like any other: the slot and the
+			 * watchdog go on while the demote hooks run. Another
+			 * signal asks again after a failed demote. */
+			stop_requested = 0;
+			th_log(LOG_NOTICE, "shutdown requested");
+			qd_sm_request_stop(&d.sm);
+		}
 		tick(&d);
+		if (d.finished)
+			break;
 		/* A fixed schedule, not "interval after the last tick": the peer
 		 * judges this head by the rhythm of its writes. */
 		next += d.cfg.interval_ms;
@@ -621,7 +778,10 @@ int main(int argc, char **argv)
 		while (!stop_requested && deadline_now_ms() < next)
 			deadline_sleep_ms(deadline_in_ms(next - deadline_now_ms()), 50);
 	}
-	close_watchdog(&d, shutdown_cleanly(&d));
+	if (d.qdev)
+		qdevice_poll(d.qdev, false);
+	publish_attrs(&d);
+	close_watchdog(&d, d.final_written);
 	hooks_stop(d.hooks);
 	qdevice_close(d.qdev);
 	if (d.fence)

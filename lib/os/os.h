@@ -164,4 +164,10 @@ int os_watchdog_pet(int fd, uint32_t timeout_ms);
  * died. */
 int os_watchdog_disarm(int fd);
 
+/* Keeps this process's memory (a BMC password) out of core files and
+ * away from ptrace by other users: no core (RLIMIT_CORE 0) and not
+ * dumpable (Linux PR_SET_DUMPABLE 0; FreeBSD PROC_TRACE_CTL_DISABLE).
+ * Returns 0 or the first -errno. */
+int os_proc_no_dumps(void);
+
 #endif

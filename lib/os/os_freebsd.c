@@ -15,6 +15,8 @@
 #include <sys/disk.h>
 #include <sys/stat.h>
 #include <sys/ioctl.h>
+#include <sys/procctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/sockio.h>
 #include <sys/socketvar.h> /* before tcp_var.h: it declares xtcpcb only then */
@@ -1040,4 +1042,14 @@ int os_watchdog_disarm(int fd)
 	u_int u = WD_TO_NEVER;
 
 	return ioctl(fd, WDIOCPATPAT, &u) < 0 ? -errno : 0;
+}
+
+int os_proc_no_dumps(void)
+{
+	const struct rlimit none = { 0, 0 };
+	int v = PROC_TRACE_CTL_DISABLE;
+
+	if (setrlimit(RLIMIT_CORE, &none) < 0)
+		return -errno;
+	return procctl(P_PID, getpid(), PROC_TRACE_CTL, &v) < 0 ? -errno : 0;
 }

@@ -1,58 +1,71 @@
 /* twinhead-quorumd's protocol, as a Promela model for spin.
  *
  * Mirrors quorumd/qd_sm.c: two heads, each writing only its own slot
- * (state, epoch) on the shared disk, reading the peer's. Every step is its
- * own atomic action, so spin explores every interleaving: that covers a
- * head frozen (SIGSTOP) between any two steps for any time, and disk reads
- * and writes delayed past any number of the peer's steps. On top of that
- * the model lets each head's daemon crash (its services keep running),
- * restart, release primary, lose its disk, be fenced (powered off, which
- * ends its services and its vote) and be powered on again. Staleness is a
- * free choice: a head may judge its peer stale at any moment, rightly or
+ * (state, epoch, and the SERVICES_DOWN flag) on the shared disk, reading
+ * the peer's. Every step is its own atomic action, so spin explores every
+ * interleaving: that covers a head frozen (SIGSTOP) between any two steps
+ * for any time, and disk reads and writes delayed past any number of the
+ * peer's steps. On top of that the model lets each head's daemon crash
+ * (its services keep running), restart, release primary, shut down as
+ * secondary, lose its disk, be fenced (powered off, which ends its
+ * services and its vote) and be powered on again. Staleness is a free
+ * choice: a head may judge its peer stale at any moment, rightly or
  * wrongly; safety must not depend on it being right.
+ *
+ * Services are not instant: a head runs SVC of them (the IP, the target,
+ * the pool); the demote hooks stop them one step at a time, and a demote
+ * may fail part-way (services left running). A head's services run from
+ * its promote until its demote ends, or until it is powered off. The
+ * slot says SERVICES_DOWN only when none runs.
+ *
  * The network between the heads appears nowhere: the protocol never reads
- * it, which is guarantee 4's argument; the vote each head casts is modelled,
- * and at most one may hold it.
+ * it, which is guarantee 4's argument; the vote each head casts is
+ * modelled, and at most one may hold it.
  *
  * Checked (make check: tests/model/quorumd_model.sh):
- *   1. never two heads acting as primary;
+ *   1. never services acting on both heads (guarantee 1, with services
+ *      that take time to stop and may not stop at all);
  *   4. never two votes (only one side of a split is quorate);
- *   2. a head acts as primary only while its peer is off or not acting;
+ *   2. a head starts services only while its peer is off or has none;
  *   3. see the `superseded' step: a head that reads a newer claim stops
  *      at once (and the safety checks fail if that step is removed).
  * Not modelled: the watchdog mode (it rests on a hardware reset bound).
  *
  * Mutants (cpp -D) remove one rule each; tests/model/quorumd_model.sh
- * checks that spin finds two primaries in each, so the model is known to
- * be able to fail: MUTANT_FENCE_NO_BACKOFF (no candidate step after the
- * fence), MUTANT_ELECT_NO_BACKOFF (no back-off in the candidate step).
- * Three more stay safe, and say something about the design:
- * MUTANT_NO_SUPERSEDE (the superseded rule is defence in depth),
- * MUTANT_ELECT_BOTH (letting both ids run costs only liveness), and
- * MUTANT_NO_FENCE (without the fence a dead primary's slot blocks the
- * takeover for ever: fencing is what makes takeover possible, the
- * candidate step is what makes it safe). */
+ * checks that spin finds services on both heads in each, so the model is
+ * known to be able to fail: MUTANT_FENCE_NO_BACKOFF (no candidate step
+ * after the fence), MUTANT_ELECT_NO_BACKOFF (no back-off in the candidate
+ * step), MUTANT_RELEASE_EARLY (RELEASED written when the demote starts,
+ * before its hooks end: issue 12's bug). Three more stay safe, and say
+ * something about the design: MUTANT_NO_SUPERSEDE (the superseded rule is
+ * defence in depth), MUTANT_ELECT_BOTH (letting both ids run costs only
+ * liveness), and MUTANT_NO_FENCE (without the fence a dead primary's slot
+ * blocks the takeover for ever: fencing is what makes takeover possible,
+ * the candidate step is what makes it safe). docs/quorumd.md says the
+ * same. */
 
 #define MAXE 4          /* epochs explored */
+#define SVC 2           /* services a primary runs */
 
 mtype = { EMPTY, STARTING, SECONDARY, CANDIDATE, PRIMARY, RELEASED, STOPPED };
 
 mtype st[2] = EMPTY;    /* slot states on disk */
 byte ep[2];             /* slot epochs on disk */
+bool down[2];           /* slot flag SERVICES_DOWN on disk */
 bool powered[2] = true;
-bool acting[2];         /* primary services running */
+byte svc[2];            /* services running on the head */
 bool vote[2];
 bool disk[2] = true;    /* the head can read and write the disk */
 byte gen[2];            /* power cycles: a head's memory is good only within one */
 bool wrote[2];          /* the head wrote its slot since the peer last fenced
 			 * it: the model's view of "its (incarnation, seq)
 			 * moved since the fence snapshot" */
-byte crashes, releases, poweron, diskloss;
+byte crashes, releases, poweron, diskloss, dfails; /* each at most once */
 
 active proctype monitor()
 {
 end:	do
-	:: assert(!(acting[0] && acting[1]));
+	:: assert(!(svc[0] > 0 && svc[1] > 0));
 	   assert(!(vote[0] && vote[1]))
 	od
 }
@@ -66,56 +79,87 @@ end:	do
 	od
 }
 
+/* The demote hooks: one service stops per step; the demote may fail
+ * (once in the whole run), leaving the rest running. ok: all stopped. */
+inline demote(ok)
+{
+	do
+	:: atomic { powered[me] && svc[me] > 0 -> svc[me]-- }
+	:: atomic { powered[me] && svc[me] > 0 && dfails < 1 -> dfails++; ok = false; break }
+	:: atomic { svc[me] == 0 -> ok = true; break }
+	od
+}
+
+/* A demote no rule waits for (the peer fences this head first, or the
+ * head stays STARTING until it ends): all services stop in one step, at
+ * any point after the decision. A failure there only delays; the state
+ * machine test covers it (failed_startup_demote_keeps_the_head_starting). */
+inline demote_now()
+{
+	atomic { powered[me] -> svc[me] = 0 }
+}
+
 active [2] proctype head()
 {
 	byte me = _pid - 2;
 	byte p = 1 - me;
 	mtype role;
 	mtype ps;               /* last read of the peer's slot */
+	bool pdown;             /* and its SERVICES_DOWN flag */
 	byte pe, epoch, cand, released, mygen;
+	bool ok;
 
 	/* Power-off preempts whatever step the head is in, even if the head
 	 * is not scheduled before power returns: it then boots afresh (its
 	 * memory is gone). */
 boot:	atomic { powered[me] -> mygen = gen[me] }
 	{
-	/* Start: whatever a crashed predecessor left running goes down, then
-	 * the head writes STARTING and observes before any decision. */
-	atomic { powered[me] -> acting[me] = false; vote[me] = false;
+	/* Start: write STARTING, then whatever a crashed predecessor left
+	 * running goes down (demote, which may fail: the head stays STARTING
+	 * and tries again), then observe before any decision. */
+	atomic { powered[me] -> vote[me] = false;
 		 epoch = ep[me]; role = STARTING;
-		 if :: disk[me] -> st[me] = STARTING; wrote[me] = true :: else fi }
+		 if :: disk[me] -> st[me] = STARTING; down[me] = false; wrote[me] = true :: else fi }
+	demote_now();
 	atomic { powered[me] && disk[me] -> role = SECONDARY; st[me] = SECONDARY; ep[me] = epoch;
-		 wrote[me] = true }
+		 down[me] = true; wrote[me] = true }
 
 	do
 	/* read the peer's slot (this may be old news by the time it is used) */
-	:: atomic { powered[me] && disk[me] -> ps = st[p]; pe = ep[p];
+	:: atomic { powered[me] && disk[me] -> ps = st[p]; pe = ep[p]; pdown = down[p];
 		    if :: role != PRIMARY && role != CANDIDATE && pe > epoch -> epoch = pe
 		       :: else fi }
 
 #ifndef MUTANT_NO_SUPERSEDE
-	/* guarantee 3: superseded by a newer claim: stop at once */
+	/* guarantee 3: superseded by a newer claim: stop at once (the vote
+	 * now, the services as fast as the demote goes) */
 	:: atomic { powered[me] && role == PRIMARY && ps == PRIMARY &&
 		    (pe > epoch || (pe == epoch && p < me)) ->
-		    acting[me] = false; vote[me] = false; role = SECONDARY;
-		    if :: disk[me] -> st[me] = SECONDARY; wrote[me] = true :: else fi }
+		    vote[me] = false; role = SECONDARY;
+		    if :: disk[me] -> st[me] = SECONDARY; down[me] = false; wrote[me] = true
+		       :: else fi }
+		demote_now();
+		atomic { powered[me] && disk[me] && role == SECONDARY -> down[me] = true }
 #endif
 
-	/* candidate step: released/stopped peer, or election by lower id */
-	:: powered[me] && disk[me] && role == SECONDARY && epoch < MAXE &&
+	/* candidate step: a peer that released (services down), or election
+	 * by lower id against a secondary whose services are down; only a
+	 * head whose own services are down runs */
+	:: powered[me] && disk[me] && role == SECONDARY && epoch < MAXE && svc[me] == 0 &&
 #ifdef MUTANT_ELECT_BOTH
-	   (ps == RELEASED || ps == STOPPED || ps == SECONDARY) ->
+	   (((ps == RELEASED || ps == STOPPED) && pdown) || (ps == SECONDARY && pdown)) ->
 #else
-	   (ps == RELEASED || ps == STOPPED || (ps == SECONDARY && me < p)) ->
+	   (((ps == RELEASED || ps == STOPPED) && pdown) || (ps == SECONDARY && pdown && me < p)) ->
 #endif
 		cand = (pe > epoch -> pe : epoch) + 1;
 		atomic { powered[me] && disk[me] -> st[me] = CANDIDATE; ep[me] = cand; role = CANDIDATE;
 			 wrote[me] = true }
-		/* after the candidate slot is verified on disk: read the peer */
-		atomic { powered[me] && disk[me] -> ps = st[p]; pe = ep[p] }
+		/* after the candidate slot is verified on disk: read the peer; go
+		 * on only if it is still quiet (not running, services down) */
+		atomic { powered[me] && disk[me] -> ps = st[p]; pe = ep[p]; pdown = down[p] }
 		if
 #ifndef MUTANT_ELECT_NO_BACKOFF
-		:: ps == CANDIDATE || ps == PRIMARY ->
+		:: !((ps == SECONDARY || ps == RELEASED || ps == STOPPED) && pdown) ->
 			atomic { powered[me] && disk[me] -> st[me] = SECONDARY; role = SECONDARY;
 				 wrote[me] = true }
 #endif
@@ -123,15 +167,16 @@ boot:	atomic { powered[me] -> mygen = gen[me] }
 			atomic { powered[me] && disk[me] -> epoch = cand; st[me] = PRIMARY; ep[me] = epoch;
 				 role = PRIMARY; wrote[me] = true }
 			/* services start only after the claim is verified on disk */
-			atomic { powered[me] && role == PRIMARY -> acting[me] = true; vote[me] = true }
+			atomic { powered[me] && role == PRIMARY -> svc[me] = SVC; vote[me] = true;
+				 down[me] = false }
 		fi
 
 	/* fence path: the peer judged stale and not cleanly stopped */
-	:: powered[me] && disk[me] && role == SECONDARY && epoch < MAXE &&
-	   ps != RELEASED && ps != STOPPED ->
+	:: powered[me] && disk[me] && role == SECONDARY && epoch < MAXE && svc[me] == 0 &&
+	   !((ps == RELEASED || ps == STOPPED) && pdown) ->
 #ifndef MUTANT_NO_FENCE
 		/* confirmed power-off: its services and its vote end with it */
-		atomic { powered[me] -> powered[p] = false; acting[p] = false; vote[p] = false;
+		atomic { powered[me] -> powered[p] = false; svc[p] = 0; vote[p] = false;
 			 wrote[p] = false; gen[p]++ }
 #endif
 		/* Then the candidate step too: the fenced head may have been
@@ -140,30 +185,53 @@ boot:	atomic { powered[me] -> mygen = gen[me] }
 		cand = (pe > epoch -> pe : epoch) + 1;
 		atomic { powered[me] && disk[me] -> st[me] = CANDIDATE; ep[me] = cand; role = CANDIDATE;
 			 wrote[me] = true }
-		atomic { powered[me] && disk[me] -> ps = st[p]; pe = ep[p] }
+		atomic { powered[me] && disk[me] -> ps = st[p]; pe = ep[p]; pdown = down[p] }
 		if
 #ifndef MUTANT_FENCE_NO_BACKOFF
-		:: wrote[p] && (ps == CANDIDATE || ps == PRIMARY) ->
+		:: wrote[p] && !((ps == SECONDARY || ps == RELEASED || ps == STOPPED) && pdown) ->
 			atomic { powered[me] && disk[me] -> st[me] = SECONDARY; role = SECONDARY;
 				 wrote[me] = true }
 #endif
 		:: else ->
 			atomic { powered[me] && disk[me] -> epoch = (pe > cand -> pe + 1 : cand);
 				 st[me] = PRIMARY; ep[me] = epoch; role = PRIMARY; wrote[me] = true }
-			atomic { powered[me] && role == PRIMARY -> acting[me] = true; vote[me] = true }
+			atomic { powered[me] && role == PRIMARY -> svc[me] = SVC; vote[me] = true;
+				 down[me] = false }
 		fi
 
-	/* clean release */
-	:: atomic { powered[me] && disk[me] && role == PRIMARY && releases < 1 ->
-		    releases++; acting[me] = false; vote[me] = false;
-		    released = epoch; role = RELEASED; st[me] = RELEASED; wrote[me] = true }
+	/* release (mailbox or SIGTERM): the vote goes, the slot stays PRIMARY
+	 * while the demote runs; RELEASED with SERVICES_DOWN only after it
+	 * succeeded. A failed demote leaves the head primary, with its vote. */
+	:: atomic { powered[me] && disk[me] && role == PRIMARY && svc[me] > 0 && releases < 1 ->
+		    releases++; vote[me] = false;
+#ifdef MUTANT_RELEASE_EARLY
+		    released = epoch; role = RELEASED; st[me] = RELEASED; down[me] = true;
+		    wrote[me] = true
+#endif
+		  }
+		demote(ok);
+		if
+		:: ok -> atomic { powered[me] && disk[me] -> released = epoch; role = RELEASED;
+				  st[me] = RELEASED; down[me] = true; wrote[me] = true; ok = false }
+		:: !ok -> atomic { powered[me] && role == PRIMARY -> vote[me] = true }
+		fi
 	:: atomic { powered[me] && role == RELEASED && ps == PRIMARY && pe > released ->
 		    role = SECONDARY; if :: disk[me] -> st[me] = SECONDARY; wrote[me] = true :: else fi }
+	/* the peer went stale before it took over: secondary again */
+	:: atomic { powered[me] && role == RELEASED ->
+		    role = SECONDARY; if :: disk[me] -> st[me] = SECONDARY; wrote[me] = true :: else fi }
+
+	/* shutdown as secondary: STOPPED with SERVICES_DOWN once none runs;
+	 * the daemon exits (and may be started again) */
+	:: atomic { powered[me] && disk[me] && role == SECONDARY && svc[me] == 0 && releases < 1 ->
+		    releases++; role = STOPPED; st[me] = STOPPED; down[me] = true; wrote[me] = true }
+		goto boot
 
 	/* the head loses its disk: a primary drops its lease (no write) */
 	:: atomic { powered[me] && diskloss < 1 && disk[me] -> diskloss++; disk[me] = false }
 	:: atomic { powered[me] && !disk[me] && role == PRIMARY ->
-		    acting[me] = false; vote[me] = false; role = SECONDARY }
+		    vote[me] = false; role = SECONDARY }
+		demote_now()
 
 	/* the daemon crashes: services stay, the vote lapses, it restarts */
 	:: atomic { powered[me] && crashes < 1 -> crashes++; vote[me] = false }

@@ -27,7 +27,9 @@ tap_like "  b's services were started" "$(qd_events b)" "primary $"
 lab_poweron a
 qd_start a
 qd_wait_role a secondary 15
-sleep 3
+# No failback: give a's rule a chance to act: b writes its slot for more
+# than a timeout (2000 ms / 500 ms = 4 writes) plus the candidate step.
+qd_wait_writes b 8 20
 tap_is "a rejoins as secondary" "$(qd_role a)" secondary
 tap_is "  b stays primary: no failback" "$(qd_role b)" primary
 tap_is "  b publishes the peer as alive again" "$(qd_state b peer)" alive

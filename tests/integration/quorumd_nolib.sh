@@ -29,7 +29,9 @@ tap_like "twinhead-fence fails with the same reason" \
 	"status failed: cannot load libfreeipmi \($MISSING\).*exit 1"
 
 lab_poweroff a >/dev/null
-sleep 8
+# The condition: b tried to fence a and failed, then kept writing.
+qd_wait_log b "FENCING NODE 1 FAILED" 30
+qd_wait_writes b "$QD_SETTLE_WRITES" 20
 tap_isnt "a lost power, b cannot load libfreeipmi: b does not take over" "$(qd_role b)" primary
 tap_like "  and says why, loudly" "$(nl_log b)" \
 	"crit: FENCING NODE 1 FAILED \(cannot load libfreeipmi \($MISSING\): [^)]*\): no takeover"

@@ -31,7 +31,9 @@ tap_is "a primary, b secondary" "$(qd_role a) $(qd_role b)" "primary secondary"
 
 # Network split: the heads cannot reach each other, the disk still works.
 lab_cable a down
-sleep 5
+# Nothing may happen: wait until both heads wrote more than a timeout's
+# worth of slots (each had every chance to misjudge the other).
+qd_wait_writes a "$QD_SETTLE_WRITES" 20 && qd_wait_writes b "$QD_SETTLE_WRITES" 20
 tap_is "split: a stays primary" "$(qd_role a)" primary
 tap_is "split: b stays secondary" "$(qd_role b)" secondary
 tap_is "split: nobody was fenced" "$(qd_power_offs a)$(qd_power_offs b)" 00
@@ -39,7 +41,10 @@ lab_cable a up
 
 # b loses the disk: its writes fail from now on.
 blockdev --setro "$LOOPB"
-sleep 5
+qd_wait_log b "writing this head's slot failed" 20
+# b's slot goes stale; a, primary, has no reason to fence a secondary, and
+# b must claim nothing: let a write for more than a timeout first.
+qd_wait_writes a "$QD_SETTLE_WRITES" 20
 tap_like "b without the disk: b notices (its slot writes fail)" \
 	"$(cat "$(lab_state_dir)"/nodes/b/log/qd*.log)" "writing this head's slot failed"
 tap_is "b without the disk: a stays primary" "$(qd_role a)" primary
@@ -70,7 +75,10 @@ qd_start a
 qd_wait_role a secondary 15
 lab bmc b down
 lab_poweroff b
-sleep 8
+# The condition: a has tried to fence b and failed (then it would take
+# over if it ever did), and wrote its slot a while after that.
+qd_wait_log a "FENCING NODE 2 FAILED" 30
+qd_wait_writes a "$QD_SETTLE_WRITES" 20
 tap_isnt "b dead, its BMC unreachable: a does not take over" "$(qd_role a)" primary
 tap_like "  and says so loudly" "$(cat "$(lab_state_dir)"/nodes/a/log/qd*.log)" "FENCING NODE 2 FAILED"
 tap_done

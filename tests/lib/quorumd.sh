@@ -5,11 +5,23 @@
 #   qd_setup NAME [CONF-LINES...]  lab a b, BMCs, disk, configs, hooks
 #   qd_start NODE                  start NODE's daemon (spawned in NODE)
 #   qd_stop NODE SIGNAL            signal NODE's daemon
-#   qd_role NODE                   role from NODE's published state
-#   qd_state NODE KEY              any key of the published state
+#   qd_role NODE                   role from NODE's published state ("" when
+#                                  status says it is stale: a dead daemon's
+#                                  file is never read as its role)
+#   qd_state NODE KEY              any key of `twinhead-quorumd status`
 #   qd_wait_role NODE ROLE SECS    wait for it; returns 1 on timeout
 #   qd_power_offs NODE             'set power 0' requests NODE's BMC served
 #   qd_events NODE                 promote/demote hook calls on NODE, in order
+#   qd_hook_ns NODE ROLE EDGE      when NODE's last ROLE hook began or ended
+#                                  (EDGE begin|end|fail), ns since the epoch
+#   qd_slot NODE KEY               a field of NODE's slot on the disk (dump)
+#   qd_wait_writes NODE N SECS     wait until NODE wrote its slot N more times
+#   qd_log NODE                    NODE's daemon log
+#   qd_wait_log NODE REGEX SECS    wait until NODE's log matches
+#
+# The hook stands for the services and logs each call with timestamps (one
+# host clock for all nodes). A demote takes $QD_SHARED/demote-sleep.NODE
+# seconds when that file exists, and fails when demote-fail.NODE exists.
 
 QD=$TH_BUILDDIR/quorumd/twinhead-quorumd
 QDISK=$TH_BUILDDIR/quorumd/twinhead-qdisk
@@ -27,7 +39,17 @@ qd_setup() {
 	# The hook stands for the services: it logs each call.
 	cat >"$QD_SHARED/hook" <<'HOOK'
 #!/bin/sh
-echo "$1 $TWINHEAD_ROLE $TWINHEAD_EPOCH" >>"$(dirname "$0")/events.$1"
+d=$(dirname "$0")
+echo "$1 $TWINHEAD_ROLE $TWINHEAD_EPOCH begin $(date +%s%N)" >>"$d/events.$1"
+if [ "$TWINHEAD_ROLE" = secondary ]; then
+	[ -f "$d/demote-sleep.$1" ] && sleep "$(cat "$d/demote-sleep.$1")"
+	if [ -f "$d/demote-fail.$1" ]; then
+		echo "$1 $TWINHEAD_ROLE $TWINHEAD_EPOCH fail $(date +%s%N)" >>"$d/events.$1"
+		echo "pool is busy" >&2
+		exit 1
+	fi
+fi
+echo "$1 $TWINHEAD_ROLE $TWINHEAD_EPOCH end $(date +%s%N)" >>"$d/events.$1"
 HOOK
 	chmod +x "$QD_SHARED/hook"
 	for n in a b; do
@@ -83,5 +105,44 @@ qd_power_offs() {
 }
 
 qd_events() {
-	cat "$QD_SHARED/events.$1" 2>/dev/null | awk '{print $2}' | tr '\n' ' '
+	awk '$4 == "begin" {print $2}' "$QD_SHARED/events.$1" 2>/dev/null | tr '\n' ' '
+}
+
+qd_hook_ns() {
+	awk -v r="$2" -v e="$3" '$2 == r && $4 == e {t = $5} END {print t + 0}' \
+		"$QD_SHARED/events.$1" 2>/dev/null
+}
+
+qd_slot() {
+	local id=1
+	[[ $1 == b ]] && id=2
+	"$QDISK" dump "$QD_SHARED/qd.img" --json 2>/dev/null |
+		grep -o "{\"node\":$id,[^}]*}" | grep -o "\"$2\":[^,}]*" | sed 's/^[^:]*://; s/"//g'
+}
+
+qd_wait_writes() {
+	local s0 i
+	s0=$(qd_slot "$1" seq)
+	for ((i = 0; i < $3 * 10; i++)); do
+		(($(qd_slot "$1" seq) >= s0 + $2)) && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Enough slot writes of a head for its peer to have judged it stale and
+# acted (a timeout is 4 intervals, plus the candidate step), with a margin.
+QD_SETTLE_WRITES=8
+
+qd_log() {
+	cat "$(lab_state_dir)"/nodes/"$1"/log/qd*.log 2>/dev/null
+}
+
+qd_wait_log() {
+	local i
+	for ((i = 0; i < $3 * 10; i++)); do
+		qd_log "$1" | grep -Eq -- "$2" && return 0
+		sleep 0.1
+	done
+	return 1
 }

@@ -15,6 +15,6 @@ tap_isnt "the mutant fails the simulation" "$rc" 0
 for t in release_with_a_demote_longer_than_the_timeout shutdown_with_a_demote_longer_than_the_timeout; do
 	tap_like "  $t: two primaries" "$(grep -- "$t" <<<"$out")" "two primaries"
 done
-tap_like "  the real state machine passes the same tests" \
-	"$("$TH_BUILDDIR/tests/unit/qdisk/qd_sm_test" 2>&1 | tail -1)" "Failures: 0, Errors: 0"
+real_sm() { "$TH_BUILDDIR/tests/unit/qdisk/qd_sm_test" >/dev/null 2>&1; }
+tap_check "  the real state machine passes the same tests" real_sm
 tap_done

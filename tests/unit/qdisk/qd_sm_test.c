@@ -1,8 +1,9 @@
 /* The quorumd state machine against a simulated clock, disk, power and
  * fence device: two heads, crashes, freezes, a network split (which the
- * protocol never sees), unreadable disks, failed fences. After every single
- * step the simulation checks guarantee 1: never two heads acting as
- * primary, never two votes. */
+ * protocol never sees), unreadable disks, failed fences, and demote hooks
+ * that take time or fail (the services run until the demote ends, and
+ * stay up when it fails). After every single step the simulation checks
+ * guarantee 1: never services acting on both heads, never two votes. */
 #include "config.h"
 
 #include <check.h>
@@ -23,6 +24,12 @@ struct head {
 	bool disk_ok;
 	bool acting;    /* primary services running */
 	bool vote;
+	bool demote_running;  /* demote hooks run until demote_end */
+	int64_t demote_end;
+	bool demote_reported; /* finished: tell the state machine at the next tick */
+	bool demote_ok;
+	bool exited;    /* the daemon wrote its final slot and exited */
+	int64_t demote_ended_at; /* when the last demote ended (-1: never) */
 	int promotes, demotes, fences;
 	int64_t promoted_at;
 	bool voted_at_promotion; /* the vote cast in the promoting tick */
@@ -36,6 +43,8 @@ struct sim {
 	bool mbox_written[3];
 	int64_t now;
 	bool fence_works;
+	int64_t demote_ms;  /* how long demote hooks take */
+	bool demote_fails;  /* and whether they fail (the services stay up) */
 	uint64_t next_request;
 	uint64_t next_incarnation;
 };
@@ -54,6 +63,10 @@ static void head_boot(struct sim *s, int i, uint32_t watchdog_ms)
 	s->h[i].powered = true;
 	s->h[i].frozen = false;
 	s->h[i].disk_ok = true;
+	s->h[i].exited = false;
+	s->h[i].demote_running = false;
+	s->h[i].demote_reported = false;
+	s->h[i].demote_ended_at = -1;
 }
 
 static void sim_init(struct sim *s, uint32_t watchdog_ms)
@@ -79,6 +92,11 @@ static void tick(struct sim *s, int i)
 	struct qd_tick_in in = { .now_ms = s->now };
 	struct qd_tick_out out;
 
+	/* The daemon reports the hooks' end before the tick's decision. */
+	if (h->demote_reported) {
+		h->demote_reported = false;
+		qd_sm_demote_result(&h->sm, h->demote_ok, s->now);
+	}
 	if (!h->disk_ok)
 		in.peer_rc = -EIO;
 	else if (!s->slot_written[p])
@@ -90,7 +108,9 @@ static void tick(struct sim *s, int i)
 
 	qd_sm_tick(&h->sm, &in, &out);
 	if (out.actions & QD_ACT_DEMOTE) {
-		h->acting = false;
+		/* The hooks start now; the services stop when they end. */
+		h->demote_running = true;
+		h->demote_end = s->now + s->demote_ms;
 		h->demotes++;
 	}
 	if (out.actions & QD_ACT_POISON && h->disk_ok) {
@@ -105,6 +125,8 @@ static void tick(struct sim *s, int i)
 			s->slot[i] = out.slot;
 			s->slot_written[i] = true;
 		}
+		if (out.final)
+			h->exited = true;
 		if (qd_sm_write_result(&h->sm, h->disk_ok, s->now) & QD_ACT_PROMOTE) {
 			h->acting = true;
 			h->promotes++;
@@ -124,6 +146,7 @@ static void tick(struct sim *s, int i)
 			s->h[p].powered = false;
 			s->h[p].acting = false;
 			s->h[p].vote = false;
+			s->h[p].demote_running = false;
 		}
 		qd_sm_fence_result(&h->sm, s->fence_works, s->now);
 	}
@@ -138,8 +161,21 @@ static void run(struct sim *s, int64_t ms)
 
 			/* A head that cannot poll votequorum loses its vote
 			 * (corosync's device timeout; docs/quorumd.md). */
-			if (!s->h[i].powered || s->h[i].frozen)
-				s->h[i].vote = false;
+			struct head *h = &s->h[i];
+
+			/* Hooks run on in their own processes, frozen daemon or
+			 * not; a powered-off head has none. */
+			if (h->powered && h->demote_running && s->now >= h->demote_end) {
+				h->demote_running = false;
+				h->demote_reported = true;
+				h->demote_ok = !s->demote_fails;
+				if (h->demote_ok)
+					h->acting = false;
+				h->demote_ended_at = s->now;
+				check_guarantee_1(s);
+			}
+			if (!h->powered || h->frozen || h->exited)
+				h->vote = false;
 			else if (s->now % INTERVAL == phase)
 				tick(s, i);
 		}
@@ -174,7 +210,7 @@ START_TEST(first_tick_stops_leftover_services)
 
 	sim_init(&s, 0);
 	s.h[1].acting = true; /* a crashed daemon left them running */
-	run(&s, STEP);
+	run(&s, 2 * STEP); /* the tick asks, the hooks end a step later */
 	ck_assert(!s.h[1].acting);
 	ck_assert_int_eq(s.h[1].demotes, 1);
 }
@@ -233,18 +269,233 @@ END_TEST
 START_TEST(clean_shutdown_hands_over_without_fencing)
 {
 	struct sim s;
-	struct qd_tick_out out;
 
 	start_both(&s);
-	qd_sm_shutdown(&s.h[1].sm, &out);
-	ck_assert(out.actions & QD_ACT_DEMOTE);
-	ck_assert_uint_eq(out.slot.state, QD_STATE_RELEASED);
-	s.h[1].acting = false;
-	s.slot[1] = out.slot;
-	s.h[1].powered = false;
-	run(&s, 3 * INTERVAL);
+	qd_sm_request_stop(&s.h[1].sm);
+	run(&s, 4 * INTERVAL);
+	ck_assert(s.h[1].exited);
+	ck_assert_uint_eq(s.slot[1].state, QD_STATE_RELEASED);
+	ck_assert(s.slot[1].flags & QD_SLOT_F_SERVICES_DOWN);
 	ck_assert(s.h[2].acting);
 	ck_assert_int_eq(s.h[2].fences, 0);
+}
+END_TEST
+
+/* The slot of head i, while the demote runs: checked at every step. */
+static void run_watching_demote(struct sim *s, int i, int64_t ms, int *not_primary)
+{
+	for (int64_t end = s->now + ms; s->now < end;) {
+		run(s, STEP);
+		if (s->h[i].demote_running &&
+		    (s->slot[i].state != QD_STATE_PRIMARY ||
+		     (s->slot[i].flags & QD_SLOT_F_SERVICES_DOWN)))
+			(*not_primary)++;
+	}
+}
+
+static void post_release(struct sim *s)
+{
+	s->mbox[1] = (struct qd_mailbox){ .to_node = 1, .from_node = 0, .request = QD_REQ_RELEASE,
+					  .request_id = ++s->next_request, .epoch = s->slot[1].epoch };
+	s->mbox_written[1] = true;
+}
+
+/* Release and shutdown with a demote longer than the timeout: the slot
+ * says PRIMARY (and the lease is renewed) until the hooks end, then
+ * RELEASED with the services down; the peer neither fences nor promotes
+ * before that. */
+static void slow_demote_hands_over_after_it_ends(bool shutdown)
+{
+	struct sim s;
+	int bad = 0;
+
+	start_both(&s);
+	s.demote_ms = 2 * TIMEOUT + INTERVAL;
+	if (shutdown)
+		qd_sm_request_stop(&s.h[1].sm);
+	else
+		post_release(&s);
+	run_watching_demote(&s, 1, 2 * TIMEOUT, &bad);
+	ck_assert(s.h[1].demote_running);
+	ck_assert_int_eq(bad, 0);
+	ck_assert(s.slot[1].flags & QD_SLOT_F_DEMOTING);
+	ck_assert(s.h[1].acting);      /* the services still run */
+	ck_assert(!s.h[1].vote);       /* the vote went when the demote began */
+	ck_assert(!s.h[2].acting);
+	ck_assert_int_eq(s.h[2].fences, 0);
+	run_watching_demote(&s, 1, 4 * INTERVAL, &bad);
+	ck_assert_int_eq(bad, 0);
+	ck_assert(!s.h[1].acting);
+	ck_assert(s.h[2].acting);
+	ck_assert_int_eq(s.h[1].fences + s.h[2].fences, 0);
+	/* Order: the peer's promote after the old primary's demote ended. */
+	ck_assert_int_gt(s.h[2].promoted_at, s.h[1].demote_ended_at);
+	ck_assert_int_eq(s.h[1].exited, shutdown);
+}
+
+START_TEST(release_with_a_demote_longer_than_the_timeout)
+{
+	slow_demote_hands_over_after_it_ends(false);
+}
+END_TEST
+
+START_TEST(shutdown_with_a_demote_longer_than_the_timeout)
+{
+	slow_demote_hands_over_after_it_ends(true);
+}
+END_TEST
+
+/* A demote that fails is never a handover: the head stays primary with
+ * its lease, says so in its slot, and the peer neither takes over nor
+ * fences. */
+static void failed_demote_stays_primary(bool shutdown)
+{
+	struct sim s;
+	struct quorumd_state st;
+
+	start_both(&s);
+	s.demote_ms = TIMEOUT;
+	s.demote_fails = true;
+	if (shutdown)
+		qd_sm_request_stop(&s.h[1].sm);
+	else
+		post_release(&s);
+	run(&s, 10 * TIMEOUT);
+	ck_assert_int_eq(s.h[1].demotes, 2); /* start-up, the failed one */
+	ck_assert(!s.h[1].exited);
+	ck_assert_uint_eq(s.slot[1].state, QD_STATE_PRIMARY);
+	ck_assert(s.slot[1].flags & QD_SLOT_F_DEMOTE_FAILED);
+	ck_assert(!(s.slot[1].flags & QD_SLOT_F_SERVICES_DOWN));
+	ck_assert(s.h[1].acting);
+	ck_assert(s.h[1].vote);
+	ck_assert(!s.h[2].acting);
+	ck_assert_int_eq(s.h[2].promotes + s.h[1].fences + s.h[2].fences, 0);
+	qd_sm_published(&s.h[1].sm, s.now, 1700000000, &st);
+	ck_assert_int_eq(st.role, QUORUMD_ROLE_PRIMARY);
+	ck_assert(s.h[1].sm.demote_failed);
+	qd_sm_published(&s.h[2].sm, s.now, 1700000000, &st);
+	ck_assert_int_ne(st.peer, QUORUMD_PEER_RELEASED);
+
+	/* Fixed, asked again: now it hands over. */
+	s.demote_fails = false;
+	if (shutdown)
+		qd_sm_request_stop(&s.h[1].sm);
+	else
+		post_release(&s);
+	run(&s, TIMEOUT + 4 * INTERVAL);
+	ck_assert(!s.h[1].acting);
+	ck_assert(s.h[2].acting);
+	ck_assert_int_eq(s.h[1].fences + s.h[2].fences, 0);
+}
+
+START_TEST(release_with_a_failing_demote_stays_primary)
+{
+	failed_demote_stays_primary(false);
+}
+END_TEST
+
+START_TEST(shutdown_with_a_failing_demote_stays_primary)
+{
+	failed_demote_stays_primary(true);
+}
+END_TEST
+
+/* An older daemon's RELEASED (no SERVICES_DOWN flag) proves nothing: the
+ * peer fences before it takes over, and never publishes it as released. */
+START_TEST(released_without_services_down_is_no_handover)
+{
+	struct sim s;
+	struct quorumd_state st;
+
+	start_both(&s);
+	s.h[1].frozen = true; /* its services still run, for all we know */
+	s.h[1].acting = false;
+	s.slot[1].state = QD_STATE_RELEASED;
+	s.slot[1].seq++;
+	s.slot[1].flags = 0;
+	run(&s, INTERVAL);
+	qd_sm_published(&s.h[2].sm, s.now, 1700000000, &st);
+	ck_assert_int_ne(st.peer, QUORUMD_PEER_RELEASED);
+	ck_assert(!s.h[2].acting);
+	run(&s, 3 * TIMEOUT);
+	ck_assert_int_eq(s.h[2].fences, 1);
+	ck_assert(s.h[2].acting);
+}
+END_TEST
+
+/* A release while the peer is down would leave no primary: refused. */
+START_TEST(release_is_refused_while_the_peer_is_down)
+{
+	struct sim s;
+
+	start_both(&s);
+	s.fence_works = false;
+	s.h[2].powered = false;
+	run(&s, TIMEOUT + 2 * INTERVAL);
+	post_release(&s);
+	run(&s, 4 * INTERVAL);
+	ck_assert(s.h[1].acting);
+	ck_assert_uint_eq(s.slot[1].state, QD_STATE_PRIMARY);
+	ck_assert_int_eq(s.h[1].demotes, 1); /* start-up only */
+	ck_assert_str_eq(s.h[1].sm.last_reason,
+			 "release refused: the peer is not up as secondary, so no head could "
+			 "take over; staying primary");
+}
+END_TEST
+
+/* The peer was up when the release began and died before taking over:
+ * the released head goes back to secondary, fences it and takes over. */
+START_TEST(released_head_takes_over_again_when_the_peer_dies_first)
+{
+	struct sim s;
+
+	start_both(&s);
+	s.demote_ms = INTERVAL;
+	post_release(&s);
+	run(&s, INTERVAL); /* head 1 accepted it; its demote runs */
+	ck_assert(s.h[1].demote_running);
+	s.h[2].frozen = true; /* and now head 2 stops */
+	run(&s, 2 * INTERVAL);
+	ck_assert_uint_eq(s.slot[1].state, QD_STATE_RELEASED);
+	run(&s, 3 * TIMEOUT);
+	ck_assert_int_eq(s.h[1].fences, 1);
+	ck_assert(s.h[1].acting);
+	ck_assert_int_eq(s.h[1].promotes, 2);
+}
+END_TEST
+
+/* A head whose start-up demote fails (a crashed daemon's services are
+ * still up) stays STARTING: the peer does not run for primary beside
+ * them. */
+START_TEST(failed_startup_demote_keeps_the_head_starting)
+{
+	struct sim s;
+
+	sim_init(&s, 0);
+	s.h[2].acting = true; /* left by a crashed daemon */
+	s.demote_fails = true;
+	run(&s, 5 * TIMEOUT);
+	ck_assert_uint_eq(s.slot[2].state, QD_STATE_STARTING);
+	ck_assert(!s.h[1].acting || !s.h[2].acting);
+}
+END_TEST
+
+/* The pet is decided again with the clock after the read: a read that
+ * took long enough to age the lease means no pet. */
+START_TEST(pet_rests_on_a_fresh_lease_check)
+{
+	struct sim s;
+	struct qd_tick_in in;
+	struct qd_tick_out out;
+	int64_t t;
+
+	start_both(&s);
+	s.h[1].disk_ok = false; /* writes fail from here */
+	t = s.h[1].sm.last_write_ok_ms + TIMEOUT - 1;
+	in = (struct qd_tick_in){ .now_ms = t, .peer_rc = -EIO, .mailbox_rc = -ENODATA };
+	qd_sm_tick(&s.h[1].sm, &in, &out);
+	ck_assert(out.pet_watchdog);                         /* fresh at the tick's start */
+	ck_assert(!qd_sm_may_pet(&s.h[1].sm, t + TIMEOUT / 4)); /* but not after a slow read */
 }
 END_TEST
 
@@ -391,6 +642,15 @@ START_TEST(watchdog_mode_takes_over_after_the_bound_without_a_fence)
 	run(&s, 4 * TIMEOUT);
 	ck_assert(s.h[2].acting);
 	ck_assert_int_ge(s.h[2].promoted_at - lost, TIMEOUT + 3000);
+	/* What zpool force=fenced accepts: the peer is as good as fenced. */
+	{
+		struct quorumd_state st;
+		char why[128];
+
+		qd_sm_published(&s.h[2].sm, s.now, 1700000000, &st);
+		ck_assert_int_eq(st.peer, QUORUMD_PEER_FENCED);
+		ck_assert_int_eq(quorumd_state_peer_fenced(&st, 1700000000, why, sizeof(why)), 1);
+	}
 }
 END_TEST
 
@@ -593,6 +853,15 @@ int main(void)
 	tcase_add_test(tc, unconfirmed_fence_means_no_takeover_and_retries);
 	tcase_add_test(tc, network_split_with_disk_changes_nothing);
 	tcase_add_test(tc, clean_shutdown_hands_over_without_fencing);
+	tcase_add_test(tc, release_with_a_demote_longer_than_the_timeout);
+	tcase_add_test(tc, shutdown_with_a_demote_longer_than_the_timeout);
+	tcase_add_test(tc, release_with_a_failing_demote_stays_primary);
+	tcase_add_test(tc, shutdown_with_a_failing_demote_stays_primary);
+	tcase_add_test(tc, released_without_services_down_is_no_handover);
+	tcase_add_test(tc, release_is_refused_while_the_peer_is_down);
+	tcase_add_test(tc, released_head_takes_over_again_when_the_peer_dies_first);
+	tcase_add_test(tc, failed_startup_demote_keeps_the_head_starting);
+	tcase_add_test(tc, pet_rests_on_a_fresh_lease_check);
 	tcase_add_test(tc, frozen_primary_resumes_superseded_and_steps_down);
 	tcase_add_test(tc, lost_disk_on_the_primary_drops_the_lease_and_peer_takes_over);
 	tcase_add_test(tc, unreadable_disk_on_the_secondary_changes_nothing);

@@ -289,6 +289,25 @@ START_TEST(names_of_states_and_requests)
 }
 END_TEST
 
+/* Poison pills and admin releases share one id space: a pill written in
+ * the same second as a release (the old pill id was seconds * 1000 + a
+ * counter, below the release's wall-clock ms) sorts above it, and so does
+ * a request written after the wall clock stepped back. */
+START_TEST(mailbox_ids_are_one_monotonic_space)
+{
+	struct qd_mailbox release = { .request = QD_REQ_RELEASE, .request_id = 1700000000987ULL };
+	uint64_t pill = qd_mailbox_next_id(&release, 1700000000001ULL);
+
+	ck_assert_uint_gt(pill, release.request_id);
+	/* What the old formula gave the pill: below the release, ignored. */
+	ck_assert_uint_lt(1700000000ULL * 1000 + 1, release.request_id);
+	release.request_id = pill;
+	ck_assert_uint_gt(qd_mailbox_next_id(&release, 1600000000000ULL), pill); /* clock back */
+	ck_assert_uint_eq(qd_mailbox_next_id(NULL, 1700000005000ULL), 1700000005000ULL);
+	ck_assert_uint_eq(qd_mailbox_next_id(&release, pill + 10), pill + 10);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("qdisk_format");
@@ -312,6 +331,7 @@ int main(void)
 	tcase_add_test(tc, sealed_header_with_bad_timing_is_refused);
 	tcase_add_test(tc, layout_fits_one_mebibyte);
 	tcase_add_test(tc, names_of_states_and_requests);
+	tcase_add_test(tc, mailbox_ids_are_one_monotonic_space);
 	suite_add_tcase(s, tc);
 	return check_tap_run(s);
 }
