@@ -91,11 +91,13 @@ EOF
 	}
 	power_on() {
 		"$fence" "${base[@]}" on >/dev/null 2>&1 || true
-		for _ in $(seq 100); do
+		# A lab head boots in about 0.3 s, but far slower on a loaded
+		# machine: wait up to 60 s (not timed).
+		for _ in $(seq 1200); do
 			[[ $(our_status) == on ]] && return 0
 			sleep 0.05
 		done
-		echo "bench: head a did not come back on" >&2
+		echo "bench: head a did not come back on within 60 s" >&2
 		exit 1
 	}
 
