@@ -81,14 +81,16 @@ tap_like "  pets only, no magic close" "$(cat "$QD_SHARED/wd.a")" '^\.+$'
 
 # The secondary's disk fails: its lease goes stale and it stops petting.
 disk_lost b
-sleep 4
+# The condition, bounded: b says it stopped (a timeout after its last
+# verified write); then count pets.
+qd_wait_log b "lease stale: no longer petting the watchdog" 20
 read -r pa pb < <(wd_pets 2)
 tap_is "b without its disk: no pets" "$pb" 0
 tap_check "  a keeps petting ($pa pets in 2 s)" test "$pa" -ge 3
 tap_like "  b says it stopped petting" "$(wd_log b)" "lease stale: no longer petting the watchdog"
 tap_is "  a stays primary" "$(qd_role a)" primary
 disk_back b
-sleep 3
+qd_wait_log b "lease fresh again: petting the watchdog" 20
 read -r pa pb < <(wd_pets 2)
 tap_check "b's disk is back: it pets again ($pb pets in 2 s)" test "$pb" -ge 3
 tap_like "  and says so" "$(wd_log b)" "lease fresh again: petting the watchdog"

@@ -480,6 +480,37 @@ START_TEST(failed_startup_demote_keeps_the_head_starting)
 }
 END_TEST
 
+/* A secondary whose demote still runs (after a poison pill) and is asked
+ * to stop writes STOPPED only once that demote ended. */
+START_TEST(stopping_secondary_waits_for_its_running_demote)
+{
+	struct sim s;
+	int early = 0;
+
+	start_both(&s);
+	s.demote_ms = 3 * TIMEOUT;
+	s.mbox[1] = (struct qd_mailbox){ .to_node = 1, .from_node = 2, .request = QD_REQ_POISON,
+					 .request_id = ++s.next_request, .epoch = s.slot[1].epoch };
+	s.mbox_written[1] = true;
+	s.h[2].frozen = true; /* keep head 2 from reacting while we look */
+	run(&s, INTERVAL);
+	ck_assert(s.h[1].demote_running);
+	qd_sm_request_stop(&s.h[1].sm);
+	for (int64_t end = s.now + 2 * TIMEOUT; s.now < end;) {
+		run(&s, STEP);
+		if (s.h[1].demote_running && (s.slot[1].state == QD_STATE_STOPPED ||
+					      (s.slot[1].flags & QD_SLOT_F_SERVICES_DOWN)))
+			early++;
+	}
+	ck_assert_int_eq(early, 0);
+	ck_assert(!s.h[1].exited);
+	run(&s, 2 * TIMEOUT);
+	ck_assert(s.h[1].exited);
+	ck_assert_uint_eq(s.slot[1].state, QD_STATE_STOPPED);
+	ck_assert(s.slot[1].flags & QD_SLOT_F_SERVICES_DOWN);
+}
+END_TEST
+
 /* The pet is decided again with the clock after the read: a read that
  * took long enough to age the lease means no pet. */
 START_TEST(pet_rests_on_a_fresh_lease_check)
@@ -862,6 +893,7 @@ int main(void)
 	tcase_add_test(tc, released_head_takes_over_again_when_the_peer_dies_first);
 	tcase_add_test(tc, failed_startup_demote_keeps_the_head_starting);
 	tcase_add_test(tc, pet_rests_on_a_fresh_lease_check);
+	tcase_add_test(tc, stopping_secondary_waits_for_its_running_demote);
 	tcase_add_test(tc, frozen_primary_resumes_superseded_and_steps_down);
 	tcase_add_test(tc, lost_disk_on_the_primary_drops_the_lease_and_peer_takes_over);
 	tcase_add_test(tc, unreadable_disk_on_the_secondary_changes_nothing);
