@@ -26,10 +26,11 @@ tap_is "a primary, b secondary" "$(qd_role a) $(qd_role b)" "primary secondary"
 tap_is "  status says the services run on a" "$(qd_state a services)" started
 
 running() { lab_exec "$1" pgrep -x twinhead-quorum >/dev/null; }
-order_ok() { # OLD NEW: NEW's last promote began after OLD's last demote ended
-	local end begin
-	end=$(qd_hook_ns "$1" secondary end) begin=$(qd_hook_ns "$2" primary begin)
-	((end > 0 && begin > end))
+order_ok() { # OLD NEW: OLD's last demote ended, and NEW's last promote began after
+	local b0 end begin
+	b0=$(qd_hook_ns "$1" secondary begin) end=$(qd_hook_ns "$1" secondary end)
+	begin=$(qd_hook_ns "$2" primary begin)
+	((b0 > 0 && end > b0 && begin > end))
 }
 
 # 1. Release with a slow demote.
