@@ -15,6 +15,7 @@
 #   ex_summary FILE            the configuration of CIB FILE as sorted lines
 #                              (tests/examples/cib_summary.xsl), without
 #                              what the cluster or the lab sets by itself
+#   ex_state NAME              the state directory of lab NAME
 #   ex_down NAME               tear lab NAME down; 0 when nothing is left
 
 EX_LAB=$TH_SRCDIR/lab/twinhead-lab
@@ -79,6 +80,10 @@ ex_summary() {
 	xsltproc "$TH_SRCDIR/tests/examples/cib_summary.xsl" "$1" |
 		grep -Ev '^(node |property (dc-version|cluster-infrastructure|cluster-name|dc-deadtime|have-watchdog|last-lrm-refresh)=)' |
 		sort
+}
+
+ex_state() {
+	"$EX_LAB" -n "$(ex_name "$1")" state-dir
 }
 
 ex_down() {
