@@ -115,8 +115,11 @@ static int parse_line(struct qc_config *c, char *key, char *value, unsigned line
 	U32("interval_ms", interval_ms, 100, 10000)
 	U32("timeout_ms", timeout_ms, 300, 120000)
 	U32("watchdog_ms", watchdog_ms, 0, 600000)
-	U32("fence_timeout_ms", fence_timeout_ms, 100, 60000)
-	U32("fence_retry_ms", fence_retry_ms, 100, 600000)
+	U32("fence_session_timeout_ms", fence_session_timeout_ms, 100, 60000)
+	U32("fence_retransmission_timeout_ms", fence_retransmission_timeout_ms, 10, 30000)
+	U32("fence_timeout_ms", fence_timeout_ms, 100, 240000)
+	U32("fence_retry_ms", fence_retry_ms, 10, 600000)
+	U32("fence_vote_ms", fence_vote_ms, 0, 3600000)
 	U32("hook_timeout_ms", hook_timeout_ms, 100, 3600000)
 	STR("cluster", cluster)
 	STR("disk", disk)
@@ -161,6 +164,34 @@ static int parse_line(struct qc_config *c, char *key, char *value, unsigned line
 				  len);
 	}
 	return fail(why, len, line, "unknown key '%s'", key);
+}
+
+uint32_t qc_fence_session_ms(const struct qc_config *c)
+{
+	return c->fence_session_timeout_ms ? c->fence_session_timeout_ms : 1000;
+}
+
+uint32_t qc_fence_retrans_ms(const struct qc_config *c)
+{
+	return c->fence_retransmission_timeout_ms ? c->fence_retransmission_timeout_ms
+						  : qc_fence_session_ms(c) / 4;
+}
+
+uint32_t qc_fence_attempt_ms(const struct qc_config *c)
+{
+	return c->fence_timeout_ms ? c->fence_timeout_ms : 4 * qc_fence_session_ms(c);
+}
+
+uint32_t qc_fence_retry_ms(const struct qc_config *c)
+{
+	return c->fence_retry_ms ? c->fence_retry_ms : qc_fence_retrans_ms(c);
+}
+
+uint32_t qc_fence_vote_ms(const struct qc_config *c)
+{
+	if (c->fence_vote_ms)
+		return c->fence_vote_ms;
+	return 3 * qc_fence_attempt_ms(c) + 2 * qc_fence_retry_ms(c);
 }
 
 uint32_t qc_watchdog_timeout_ms(const struct qc_config *c)
@@ -222,11 +253,18 @@ static int check(const struct qc_config *c, char *why, size_t len)
 		if (!c->fence_host || !c->fence_user || !c->fence_password_file)
 			return fail(why, len, 0, "fence = ipmi needs fence_host, fence_user and "
 				    "fence_password_file");
-		/* A fence runs between two ticks: if it outlasted the lease,
-		 * the fencing head's own slot would go stale. */
-		if (c->fence_timeout_ms + 2 * c->interval_ms > c->timeout_ms)
-			return fail(why, len, 0, "fence_timeout_ms (%u) + 2 intervals must not "
-				    "exceed timeout_ms (%u)", c->fence_timeout_ms, c->timeout_ms);
+		/* The fence runs on its own thread (fencer.c): its budget is
+		 * bounded by the BMC's timeouts, not by the lease. */
+		if (qc_fence_retrans_ms(c) >= qc_fence_session_ms(c))
+			return fail(why, len, 0, "fence_retransmission_timeout_ms (%u) must be below "
+				    "fence_session_timeout_ms (%u)", qc_fence_retrans_ms(c),
+				    qc_fence_session_ms(c));
+		if (qc_fence_attempt_ms(c) < 2 * qc_fence_session_ms(c))
+			return fail(why, len, 0, "fence_timeout_ms (%u) must leave room for one IPMI "
+				    "session of fence_session_timeout_ms (%u): use at least %u, or "
+				    "leave it out (derived: %u)", c->fence_timeout_ms,
+				    qc_fence_session_ms(c), 2 * qc_fence_session_ms(c),
+				    4 * qc_fence_session_ms(c));
 	}
 	if (c->fence_password_file && c->fence_password_file[0] != '/')
 		return fail(why, len, 0, "fence_password_file must be an absolute path");
@@ -246,8 +284,6 @@ int qc_parse(const char *text, struct qc_config *c, char *why, size_t len)
 	c->interval_ms = 500;
 	c->timeout_ms = 2000;
 	c->fence_cipher = 3;
-	c->fence_timeout_ms = 1000;
-	c->fence_retry_ms = 2000;
 	c->hook_timeout_ms = 60000;
 	c->mode = QC_MODE_STANDALONE;
 	c->device_name = "twinhead";

@@ -34,7 +34,9 @@ struct qc_config {
 	char *fence_method;            /* "ipmi" */
 	char *fence_host, *fence_user, *fence_password_file;
 	unsigned fence_cipher;
-	uint32_t fence_timeout_ms, fence_retry_ms;
+	/* 0 = derived (qc_fence_*_ms below, docs/quorumd.md "A slow fence") */
+	uint32_t fence_session_timeout_ms, fence_retransmission_timeout_ms;
+	uint32_t fence_timeout_ms, fence_retry_ms, fence_vote_ms;
 	/* hooks */
 	struct qc_hook promote[QC_MAX_HOOKS], demote[QC_MAX_HOOKS];
 	unsigned n_promote, n_demote;
@@ -72,5 +74,25 @@ uint32_t qc_watchdog_timeout_ms(const struct qc_config *cfg);
  * (disk operations of a quarter of the timeout each, a fence of at most
  * the timeout): 2 x timeout_ms + interval_ms. */
 uint32_t qc_watchdog_min_ms(const struct qc_config *cfg);
+
+/* Fencing budgets, derived from the BMC's timeouts unless set (docs/quorumd.md,
+ * "A slow fence"):
+ *   session:  one IPMI session may wait this long for the BMC (default 1000);
+ *   retrans:  its packets are resent after this (default session / 4);
+ *   attempt:  one fence attempt: a power-off request and a status read may
+ *             each use a whole session timeout, and libfreeipmi may take
+ *             two of them to give up (fence_ipmi_timeouts gives a session
+ *             at most half of what is left): 4 x session;
+ *   retry:    the pause after a failed attempt: one retransmission timeout,
+ *             time for a BMC still busy with the last request to finish;
+ *             the next attempt reads the power state back first;
+ *   vote:     how long this head votes for itself while fencing a stale
+ *             peer without confirmation (docs/quorumd.md, "The vote while
+ *             fencing"): three attempts and the pauses between them. */
+uint32_t qc_fence_session_ms(const struct qc_config *cfg);
+uint32_t qc_fence_retrans_ms(const struct qc_config *cfg);
+uint32_t qc_fence_attempt_ms(const struct qc_config *cfg);
+uint32_t qc_fence_retry_ms(const struct qc_config *cfg);
+uint32_t qc_fence_vote_ms(const struct qc_config *cfg);
 
 #endif

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "qdevice.h"
 
+#include <corosync/cmap.h>
 #include <corosync/corotypes.h>
 #include <corosync/votequorum.h>
 #include <errno.h>
@@ -26,6 +27,8 @@ struct qdevice {
 		int64_t ms;
 	} member[QDEVICE_NODES_MAX];
 	unsigned n_member;
+	votequorum_ring_id_t answered; /* the ring of the last accepted poll */
+	bool has_answered;
 };
 
 static int cs_errno(cs_error_t e)
@@ -121,7 +124,24 @@ int qdevice_poll(struct qdevice *q, bool cast)
 		votequorum_dispatch(q->h, CS_DISPATCH_ALL);
 		e = votequorum_qdevice_poll(q->h, q->name, cast ? 1 : 0, q->ring);
 	}
+	if (e == CS_OK) {
+		q->answered = q->ring;
+		q->has_answered = true;
+	}
 	return cs_errno(e);
+}
+
+int qdevice_hold(struct qdevice *q)
+{
+	cs_error_t e;
+
+	votequorum_dispatch(q->h, CS_DISPATCH_ALL);
+	if (!q->has_answered)
+		return 0;
+	/* votequorum refuses a poll for any ring but the current one, and
+	 * then neither counts it nor resets the device's timer. */
+	e = votequorum_qdevice_poll(q->h, q->name, 0, q->answered);
+	return e == CS_ERR_MESSAGE_ERROR ? 0 : cs_errno(e);
 }
 
 void qdevice_close(struct qdevice *q)
@@ -132,4 +152,24 @@ void qdevice_close(struct qdevice *q)
 		votequorum_qdevice_unregister(q->h, q->name);
 	votequorum_finalize(q->h);
 	free(q);
+}
+
+int qdevice_timing(struct qdevice_timing *t)
+{
+	cmap_handle_t h;
+	cs_error_t e;
+
+	*t = (struct qdevice_timing){ .device_timeout_ms = VOTEQUORUM_QDEVICE_DEFAULT_TIMEOUT,
+				      .sync_timeout_ms = VOTEQUORUM_QDEVICE_DEFAULT_SYNC_TIMEOUT };
+	e = cmap_initialize(&h);
+	if (e != CS_OK)
+		return cs_errno(e);
+	e = cmap_get_uint32(h, "runtime.config.totem.token", &t->token_ms);
+	if (e == CS_OK)
+		e = cmap_get_uint32(h, "runtime.config.totem.consensus", &t->consensus_ms);
+	/* absent: votequorum's defaults above */
+	cmap_get_uint32(h, "quorum.device.timeout", &t->device_timeout_ms);
+	cmap_get_uint32(h, "quorum.device.sync_timeout", &t->sync_timeout_ms);
+	cmap_finalize(h);
+	return cs_errno(e);
 }

@@ -24,7 +24,23 @@ int qdevice_poll(struct qdevice *q, bool cast);
  * most one poll later than corosync formed it: late, never early, which
  * only makes fence_twinhead's reuse rule stricter. */
 int64_t qdevice_member_ms(const struct qdevice *q, uint32_t nodeid);
+/* Holds the answer back: withholds the vote on the ring last answered
+ * (which keeps the device alive in votequorum), and answers nothing on a
+ * newer ring, whose membership then waits (up to the device's
+ * sync_timeout) for the next qdevice_poll(). */
+int qdevice_hold(struct qdevice *q);
 
 void qdevice_close(struct qdevice *q);
+
+/* corosync's timing as it runs (cmap): a dead node is noticed after token
+ * + consensus; votequorum waits up to sync_timeout for the device's first
+ * poll on a new ring, and drops a vote not polled for device_timeout. */
+struct qdevice_timing {
+	uint32_t token_ms, consensus_ms;
+	uint32_t device_timeout_ms, sync_timeout_ms;
+};
+
+/* Reads it; votequorum's defaults where the device keys are not set. */
+int qdevice_timing(struct qdevice_timing *t);
 
 #endif

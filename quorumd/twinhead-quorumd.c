@@ -39,12 +39,14 @@
 #include "exec.h"
 #include "fence.h"
 #include "fence_ipmi.h"
+#include "fencer.h"
 #include "hooks.h"
 #include "lock.h"
 #include "log.h"
 #include "os.h"
 #include "qconfig.h"
 #include "qd_sm.h"
+#include "qd_vote.h"
 #include "qdevice.h"
 #include "qdisk_format.h"
 #include "qdisk_io.h"
@@ -72,6 +74,10 @@ struct daemon {
 	struct qd_sm sm;
 	struct fence_dev *fence;
 	char fence_bmc[QUORUMD_STATE_BMC_MAX + 1]; /* its address, as published */
+	struct fencer *fencer; /* runs the fence off the tick (fencer.h) */
+	bool fence_failed;     /* the last attempt failed: read back first */
+	enum qd_vote vote;     /* the last vote decided, for the log */
+	struct qd_vote_config vote_cfg;
 	struct hooks *hooks;
 	uint64_t demote_id;    /* the demote request whose result the state machine
 			        * waits for; 0: none */
@@ -280,9 +286,12 @@ static void poison_peer(struct daemon *d)
 		th_log(LOG_WARNING, "could not post the poison pill to node %u", d->sm.peer_id);
 }
 
+/* Starts a fence attempt on the fence thread; its result comes back at a
+ * later tick (fence_collect). The tick goes on meanwhile: this head's slot
+ * is written and its vote polled while the BMC takes its time. */
 static void fence_peer(struct daemon *d)
 {
-	int64_t now;
+	uint32_t budget = qc_fence_attempt_ms(&d->cfg);
 	int rc;
 
 	if (!d->fence) {
@@ -291,19 +300,68 @@ static void fence_peer(struct daemon *d)
 		qd_sm_fence_result(&d->sm, false, deadline_now_ms());
 		return;
 	}
-	th_log(LOG_WARNING, "fencing node %u through %s", d->sm.peer_id, d->fence->desc);
-	rc = fence_confirm_off(d->fence, deadline_in_ms(d->cfg.fence_timeout_ms), 50);
-	now = deadline_now_ms();
+	rc = fencer_begin(d->fencer, budget, 50, d->fence_failed);
+	if (rc < 0) {
+		/* An earlier attempt still runs: this one counts as failed
+		 * and is retried after the pause. */
+		th_log(LOG_WARNING, "fencing node %u not started: %s", d->sm.peer_id,
+		       rc == -EBUSY ? "an earlier attempt still runs" : strerror(-rc));
+		qd_sm_fence_result(&d->sm, false, deadline_now_ms());
+		return;
+	}
+	th_log(LOG_WARNING, "fencing node %u through %s (budget %u ms%s)", d->sm.peer_id,
+	       d->fence->desc, budget,
+	       d->fence_failed ? ", reading the power state back first" : "");
+}
+
+static void fence_collect(struct daemon *d)
+{
+	char why[sizeof(d->fence->error)];
+	bool read_back;
+	int64_t at;
+	int rc;
+
+	if (!d->fencer || !fencer_done(d->fencer, &rc, &at, &read_back, why, sizeof(why)))
+		return;
 	if (rc == 0) {
-		th_log(LOG_WARNING, "node %u power-off confirmed by its BMC", d->sm.peer_id);
+		th_log(LOG_WARNING, "node %u power-off confirmed by its BMC%s", d->sm.peer_id,
+		       read_back ? " (read back after a failed attempt: the BMC had acted)" : "");
 	} else {
 		/* Loud, on purpose: a stuck takeover needs a person. */
-		th_log(LOG_CRIT, "FENCING NODE %u FAILED (%s): no takeover; retrying in %u ms. "
-		       "Check its BMC (%s), or confirm it is off and restart this daemon.",
-		       d->sm.peer_id, d->fence->error[0] ? d->fence->error : strerror(-rc),
-		       d->cfg.fence_retry_ms, d->fence->desc);
+		th_log(LOG_CRIT, "FENCING NODE %u FAILED (%s): no takeover yet; retrying in %u ms, "
+		       "reading the power state back first. Check its BMC (%s), or confirm it "
+		       "is off and restart this daemon.", d->sm.peer_id,
+		       why[0] ? why : strerror(-rc), qc_fence_retry_ms(&d->cfg), d->fence->desc);
 	}
-	qd_sm_fence_result(&d->sm, rc == 0, now);
+	d->fence_failed = rc != 0;
+	qd_sm_fence_result(&d->sm, rc == 0, at);
+}
+
+/* Cluster mode: cast, withhold, or hold back the device's vote
+ * (qd_vote.h). Changes are logged once. */
+static void vote(struct daemon *d)
+{
+	int64_t now = deadline_now_ms();
+	enum qd_vote v = qd_vote_decide(&d->sm, &d->vote_cfg, now);
+	int rc;
+
+	if (!d->qdev)
+		return;
+	if (v != d->vote) {
+		if (v == QD_VOTE_YES && !qd_sm_may_vote(&d->sm, now))
+			th_log(LOG_NOTICE, "casting the device's vote while fencing node %u (for at "
+			       "most %u ms without confirmation)", d->sm.peer_id,
+			       d->vote_cfg.fence_vote_ms);
+		else if (v == QD_VOTE_HOLD)
+			th_log(LOG_NOTICE, "node %u's slot is late: holding the device's poll back "
+			       "until its lease is judged", d->sm.peer_id);
+		else
+			th_log(LOG_INFO, "device vote: %s", qd_vote_name(v));
+		d->vote = v;
+	}
+	rc = v == QD_VOTE_HOLD ? qdevice_hold(d->qdev) : qdevice_poll(d->qdev, v == QD_VOTE_YES);
+	if (rc < 0)
+		th_log(LOG_WARNING, "votequorum poll failed: %s", strerror(-rc));
 }
 
 /* Watchdog mode: pet while the state machine says the lease is fresh.
@@ -380,6 +438,7 @@ static void tick(struct daemon *d)
 							 d->cfg.node_id, &in.mailbox, why,
 							 sizeof(why));
 
+	fence_collect(d);
 	qd_sm_tick(&d->sm, &in, &out);
 	/* The decision used the time before the read: a read that was slow
 	 * may have aged the lease since. Check it again, now, right before
@@ -422,15 +481,41 @@ static void tick(struct daemon *d)
 		poison_peer(d);
 	if (out.actions & QD_ACT_FENCE)
 		fence_peer(d);
-	if (d->qdev) {
-		/* A promotion in this tick votes at once, not an interval later:
-		 * the survivor's partition becomes quorate that much sooner. */
-		rc = qdevice_poll(d->qdev, out.vote || qd_sm_may_vote(&d->sm, deadline_now_ms()));
-		if (rc < 0)
-			th_log(LOG_WARNING, "votequorum poll failed: %s", strerror(-rc));
-	}
+	/* Decided after the write: a promotion in this tick votes at once,
+	 * not an interval later. */
+	vote(d);
 	publish(d, deadline_now_ms());
 	publish_attrs(d);
+}
+
+/* Cluster mode: the vote's guard from corosync's device timeout, and the
+ * rules (qd_vote.h) checked against corosync's own timing. Logged, not
+ * fatal: corosync's values can change at runtime, and a head that serves
+ * is better than none; but the admin learns what a dead peer would cost. */
+static void setup_vote(struct daemon *d)
+{
+	struct qdevice_timing t;
+	int rc = qdevice_timing(&t);
+	int64_t guard, lost;
+
+	if (rc < 0)
+		th_log(LOG_WARNING, "cannot read corosync's timing (cmap): %s; assuming "
+		       "votequorum's defaults", strerror(-rc));
+	d->vote_cfg.guard_ms = guard = qd_vote_guard_ms(&d->sm.cfg, t.device_timeout_ms);
+	d->vote_cfg.fence_vote_ms = qc_fence_vote_ms(&d->cfg);
+	lost = (int64_t)t.token_ms + t.consensus_ms;
+	th_log(LOG_NOTICE, "timing: a dead peer's lease is stale after %u ms; this head votes "
+	       "while fencing it from %" PRId64 " ms after its last write, for %u ms; corosync "
+	       "declares it lost after token + consensus = %" PRId64 " ms and waits up to "
+	       "sync_timeout = %u ms for this device's answer (device timeout %u ms)",
+	       d->cfg.timeout_ms, guard, d->vote_cfg.fence_vote_ms, lost, t.sync_timeout_ms,
+	       t.device_timeout_ms);
+	/* The answer held back must come before votequorum stops waiting (a
+	 * new ring forms no earlier than token + consensus after the death). */
+	if (rc == 0 && guard + 2 * (int64_t)d->cfg.interval_ms > lost + t.sync_timeout_ms)
+		th_log(LOG_ERR, "quorum.device.sync_timeout (%u ms) is too short: a dead peer "
+		       "would cost this head its quorum; use at least %" PRId64 " ms",
+		       t.sync_timeout_ms, guard + 2 * (int64_t)d->cfg.interval_ms - lost);
 }
 
 static int setup(struct daemon *d, char *why, size_t len)
@@ -514,7 +599,7 @@ static int setup(struct daemon *d, char *why, size_t len)
 	}
 	smc = (struct qd_sm_config){ .my_id = d->cfg.node_id, .interval_ms = d->cfg.interval_ms,
 				     .timeout_ms = d->cfg.timeout_ms,
-				     .fence_retry_ms = d->cfg.fence_retry_ms,
+				     .fence_retry_ms = qc_fence_retry_ms(&d->cfg),
 				     .watchdog_ms = d->cfg.watchdog_ms };
 	qd_sm_init(&d->sm, &smc, ownp, incarnation, deadline_now_ms());
 	/* Requests already in the mailbox were for an earlier incarnation. */
@@ -532,6 +617,9 @@ static int setup(struct daemon *d, char *why, size_t len)
 						.username = d->cfg.fence_user,
 						.password_file = d->cfg.fence_password_file,
 						.cipher_suite = d->cfg.fence_cipher,
+						.session_timeout_ms = qc_fence_session_ms(&d->cfg),
+						.retransmission_timeout_ms =
+							qc_fence_retrans_ms(&d->cfg),
 						.library = getenv(FENCE_IPMI_LIBRARY_ENV) };
 
 		struct fence_ipmi_addr addr;
@@ -543,6 +631,15 @@ static int setup(struct daemon *d, char *why, size_t len)
 		 * a confirmation only from the BMC it was configured with. */
 		if (fence_ipmi_parse_host(fc.host, &addr, NULL, 0) == 0)
 			(void)fence_ipmi_format_host(&addr, d->fence_bmc, sizeof(d->fence_bmc));
+		rc = fencer_start(d->fence, &d->fencer);
+		if (rc < 0) {
+			snprintf(why, len, "cannot start the fence thread: %s", strerror(-rc));
+			return rc;
+		}
+		th_log(LOG_INFO, "fencing through %s: attempts of %u ms (IPMI session %u ms, "
+		       "retransmission %u ms), %u ms apart", d->fence->desc,
+		       qc_fence_attempt_ms(&d->cfg), qc_fence_session_ms(&d->cfg),
+		       qc_fence_retrans_ms(&d->cfg), qc_fence_retry_ms(&d->cfg));
 		/* libfreeipmi is loaded at the first fence only (its RSS); say
 		 * now, not then, if that will fail. Not fatal: this head can
 		 * still serve, and the peer can still fence it. */
@@ -563,6 +660,7 @@ static int setup(struct daemon *d, char *why, size_t len)
 				 d->cfg.device_name, strerror(-rc));
 			return rc;
 		}
+		setup_vote(d);
 	}
 	/* Last: from here the device counts, and only the ticks pet it. */
 	if (d->cfg.watchdog_device) {
@@ -784,6 +882,7 @@ int main(int argc, char **argv)
 	close_watchdog(&d, d.final_written);
 	hooks_stop(d.hooks);
 	qdevice_close(d.qdev);
+	fencer_stop(d.fencer);
 	if (d.fence)
 		fence_destroy(d.fence);
 	qdisk_close(d.disk);

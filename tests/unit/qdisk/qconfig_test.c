@@ -68,6 +68,34 @@ START_TEST(good_file_with_defaults)
 }
 END_TEST
 
+/* Issue 18: the fence budgets follow the BMC's timeouts, not the lease;
+ * a fence may now take longer than timeout_ms (it runs on its own thread). */
+START_TEST(fence_budgets_are_derived_from_the_bmc_timeouts)
+{
+	struct qc_config c;
+
+	ck_assert_int_eq(qc_parse(GOOD, &c, why, sizeof(why)), 0);
+	ck_assert_uint_eq(qc_fence_session_ms(&c), 1000);
+	ck_assert_uint_eq(qc_fence_retrans_ms(&c), 250);
+	ck_assert_uint_eq(qc_fence_attempt_ms(&c), 4000);
+	ck_assert_uint_eq(qc_fence_retry_ms(&c), 250);
+	ck_assert_uint_eq(qc_fence_vote_ms(&c), 3 * 4000 + 2 * 250);
+	qc_free(&c);
+	ck_assert_int_eq(qc_parse(GOOD "fence_session_timeout_ms = 3000\n", &c, why, sizeof(why)),
+			 0);
+	ck_assert_uint_eq(qc_fence_retrans_ms(&c), 750);
+	ck_assert_uint_eq(qc_fence_attempt_ms(&c), 12000);
+	ck_assert_uint_eq(qc_fence_retry_ms(&c), 750);
+	qc_free(&c);
+	ck_assert_int_eq(qc_parse(GOOD "fence_timeout_ms = 2500\nfence_retry_ms = 100\n"
+				  "fence_vote_ms = 9000\n", &c, why, sizeof(why)), 0);
+	ck_assert_uint_eq(qc_fence_attempt_ms(&c), 2500);
+	ck_assert_uint_eq(qc_fence_retry_ms(&c), 100);
+	ck_assert_uint_eq(qc_fence_vote_ms(&c), 9000);
+	qc_free(&c);
+}
+END_TEST
+
 START_TEST(hooks_split_into_env_and_argv)
 {
 	struct qc_config c;
@@ -109,7 +137,9 @@ START_TEST(bad_files_are_refused_with_a_reason)
 	refused(GOOD "this line has no equals\n", "line 8: expected key = value");
 	refused(GOOD "cluster =\n", "cluster has no value");
 	refused(GOOD "timeout_ms = 1000\n", "at least 3 intervals");
-	refused(GOOD "fence_timeout_ms = 1500\n", "must not exceed timeout_ms");
+	refused(GOOD "fence_timeout_ms = 1500\n", "must leave room for one IPMI session");
+	refused(GOOD "fence_session_timeout_ms = 500\nfence_retransmission_timeout_ms = 500\n",
+		"must be below fence_session_timeout_ms");
 	refused("node_id = 1\ndisk = /d\n", "cluster, node_id and disk are required");
 	refused("cluster = c\nnode_id = 1\ndisk = /d\n", "no way to take over a dead peer");
 	refused("cluster = c\nnode_id = 1\ndisk = /d\nfence = ipmi\n", "needs fence_host");
@@ -171,6 +201,7 @@ int main(void)
 
 	tcase_add_test(tc, good_file_with_defaults);
 	tcase_add_test(tc, a_file_others_may_write_is_refused);
+	tcase_add_test(tc, fence_budgets_are_derived_from_the_bmc_timeouts);
 	tcase_add_test(tc, hooks_split_into_env_and_argv);
 	tcase_add_test(tc, bad_files_are_refused_with_a_reason);
 	tcase_add_test(tc, watchdog_alone_is_a_way_to_take_over);

@@ -12,10 +12,14 @@
 
 #include "../check_tap.h"
 #include "qd_sm.h"
+#include "qd_vote.h"
 
 #define INTERVAL 500
 #define TIMEOUT 2000
 #define STEP 50
+/* votequorum's device timeout: a vote not polled for this long lapses. */
+#define DEVICE_TIMEOUT 6000
+#define FENCE_VOTE 6000
 
 struct head {
 	struct qd_sm sm;
@@ -23,7 +27,9 @@ struct head {
 	bool frozen;    /* SIGSTOP: no ticks, but services keep running */
 	bool disk_ok;
 	bool acting;    /* primary services running */
-	bool vote;
+	bool vote;      /* the vote as votequorum counts it */
+	int64_t polled_at;
+	enum qd_vote decided; /* the last decision (qd_vote.h) */
 	bool demote_running;  /* demote hooks run until demote_end */
 	int64_t demote_end;
 	bool demote_reported; /* finished: tell the state machine at the next tick */
@@ -133,9 +139,22 @@ static void tick(struct sim *s, int i)
 			h->promoted_at = s->now;
 		}
 	}
-	/* As the daemon polls votequorum: with the vote a promotion in this
-	 * very tick allows. */
-	h->vote = out.vote || qd_sm_may_vote(&h->sm, s->now);
+	/* As the daemon polls votequorum (qd_vote.h), after the write: with
+	 * the vote a promotion in this very tick allows. A hold answers "no"
+	 * on the ring already answered, and nothing on a new one: the vote
+	 * stays what it was, which is never a yes (a yes never turns into a
+	 * hold without a "no" between). */
+	{
+		struct qd_vote_config vc = { .guard_ms = qd_vote_guard_ms(&h->sm.cfg, DEVICE_TIMEOUT),
+					     .fence_vote_ms = FENCE_VOTE };
+
+		h->decided = qd_vote_decide(&h->sm, &vc, s->now);
+		if (h->decided == QD_VOTE_HOLD)
+			ck_assert_msg(!h->vote, "a hold after a yes at t=%lld", (long long)s->now);
+		else
+			h->vote = h->decided == QD_VOTE_YES;
+		h->polled_at = s->now;
+	}
 	if (h->promoted_at == s->now)
 		h->voted_at_promotion = h->vote;
 	check_guarantee_1(s);
@@ -159,8 +178,6 @@ static void run(struct sim *s, int64_t ms)
 		for (int i = 1; i <= 2; i++) {
 			int64_t phase = (i == 1 ? 0 : INTERVAL / 2);
 
-			/* A head that cannot poll votequorum loses its vote
-			 * (corosync's device timeout; docs/quorumd.md). */
 			struct head *h = &s->h[i];
 
 			/* Hooks run on in their own processes, frozen daemon or
@@ -174,9 +191,14 @@ static void run(struct sim *s, int64_t ms)
 				h->demote_ended_at = s->now;
 				check_guarantee_1(s);
 			}
-			if (!h->powered || h->frozen || h->exited)
+			/* A head without power has no corosync either, nor one
+			 * whose daemon exited (it unregistered the device); one
+			 * whose quorumd froze keeps its vote in votequorum
+			 * until the device timeout (docs/quorumd.md). */
+			if (!h->powered || h->exited ||
+			    (h->frozen && s->now - h->polled_at > DEVICE_TIMEOUT))
 				h->vote = false;
-			else if (s->now % INTERVAL == phase)
+			else if (!h->frozen && s->now % INTERVAL == phase)
 				tick(s, i);
 		}
 	}
@@ -542,6 +564,7 @@ START_TEST(frozen_primary_resumes_superseded_and_steps_down)
 	 * check would (rightly) trip: that is what real fencing prevents. */
 	s.h[1].frozen = true;
 	s.h[1].acting = false;
+	s.h[1].vote = false; /* likewise its vote */
 	s.fence_works = false;
 	run(&s, TIMEOUT + 2 * INTERVAL);
 	ck_assert_int_ge(s.h[2].fences, 1);
@@ -705,6 +728,101 @@ START_TEST(fence_proof_is_discarded_when_the_peer_writes_again)
 	tick(&s, 2);
 	ck_assert(!s.h[2].acting);
 	ck_assert_int_ne(s.h[2].sm.fence, QD_FENCE_CONFIRMED);
+}
+END_TEST
+
+/* Issue 18: a slow fence must cost the survivor time, never its quorum.
+ * Head 1 (primary, voting) loses power; head 2's fences fail for a while.
+ * Head 2 never answers "no" once head 1's slot is late: it holds the
+ * answer back (a new membership waits), then votes while it fences, and
+ * takes over once a fence is confirmed. */
+START_TEST(slow_fence_keeps_the_survivors_vote)
+{
+	struct sim s;
+	int64_t lost, guard;
+
+	start_both(&s);
+	guard = qd_vote_guard_ms(&s.h[2].sm.cfg, DEVICE_TIMEOUT);
+	s.fence_works = false;
+	lost = s.now;
+	s.h[1].powered = false;
+	s.h[1].acting = false;
+	run(&s, 3 * INTERVAL);
+	ck_assert_int_eq(s.h[2].decided, QD_VOTE_HOLD);
+	run(&s, guard - 5 * INTERVAL);
+	ck_assert_int_eq(s.h[2].decided, QD_VOTE_HOLD);
+	ck_assert(!s.h[2].vote);
+	run(&s, 4 * INTERVAL);
+	ck_assert_int_ge(s.h[2].fences, 2);
+	ck_assert(!s.h[2].acting);
+	ck_assert_int_eq(s.h[2].decided, QD_VOTE_YES);
+	ck_assert(s.h[2].vote);
+	/* The BMC answers again: takeover, and the vote never dropped. */
+	s.fence_works = true;
+	for (int64_t end = s.now + 3 * TIMEOUT; s.now < end && !s.h[2].acting;) {
+		run(&s, STEP);
+		ck_assert(s.h[2].vote);
+	}
+	ck_assert(s.h[2].acting);
+	ck_assert_int_le(s.now - lost, guard + 3 * TIMEOUT);
+}
+END_TEST
+
+/* The vote while fencing is bounded: a fence that never confirms ends it
+ * fence_vote_ms after the guard (then a person must look). */
+START_TEST(the_vote_while_fencing_ends_at_its_bound)
+{
+	struct sim s;
+	int64_t guard;
+
+	start_both(&s);
+	guard = qd_vote_guard_ms(&s.h[2].sm.cfg, DEVICE_TIMEOUT);
+	s.fence_works = false;
+	s.h[1].powered = false;
+	s.h[1].acting = false;
+	run(&s, guard + INTERVAL);
+	ck_assert(s.h[2].vote);
+	run(&s, FENCE_VOTE + 2 * INTERVAL);
+	ck_assert(!s.h[2].vote);
+	ck_assert_int_eq(s.h[2].decided, QD_VOTE_NO);
+	ck_assert(!s.h[2].acting);
+}
+END_TEST
+
+/* Head 1's quorumd freezes with its vote cast and its fence never
+ * confirms: votequorum keeps head 1's vote for the device timeout, and
+ * head 2 votes only after that (the guard): never two votes (checked at
+ * every step by the simulation). */
+START_TEST(a_frozen_peers_vote_lapses_before_the_survivor_votes)
+{
+	struct sim s;
+
+	start_both(&s);
+	s.fence_works = false;
+	s.h[1].frozen = true;
+	s.h[1].acting = false; /* what fencing would end; not counted here */
+	ck_assert(s.h[1].vote);
+	run(&s, DEVICE_TIMEOUT);
+	ck_assert(!s.h[2].vote);
+	run(&s, 3 * INTERVAL);
+	ck_assert(!s.h[1].vote);
+	ck_assert(s.h[2].vote);
+}
+END_TEST
+
+/* Head 1 loses its disk (and, say, its network too): it drops its lease
+ * and its vote; head 2 votes while fencing only after that. */
+START_TEST(a_primary_cut_off_the_disk_stops_voting_before_the_survivor_votes)
+{
+	struct sim s;
+
+	start_both(&s);
+	s.fence_works = false;
+	s.h[1].disk_ok = false;
+	run(&s, 4 * TIMEOUT);
+	ck_assert(!s.h[1].vote);
+	ck_assert(!s.h[1].acting);
+	ck_assert(s.h[2].vote);
 }
 END_TEST
 
@@ -903,6 +1021,10 @@ int main(void)
 	tcase_add_test(tc, fenced_head_rejoins_as_secondary);
 	tcase_add_test(tc, watchdog_mode_takes_over_after_the_bound_without_a_fence);
 	tcase_add_test(tc, fence_proof_is_discarded_when_the_peer_writes_again);
+	tcase_add_test(tc, slow_fence_keeps_the_survivors_vote);
+	tcase_add_test(tc, the_vote_while_fencing_ends_at_its_bound);
+	tcase_add_test(tc, a_frozen_peers_vote_lapses_before_the_survivor_votes);
+	tcase_add_test(tc, a_primary_cut_off_the_disk_stops_voting_before_the_survivor_votes);
 	tcase_add_test(tc, candidates_that_meet_both_back_off);
 	tcase_add_test(tc, a_claim_that_did_not_reach_the_disk_is_no_claim);
 	tcase_add_test(tc, after_a_fence_the_dead_peers_old_claim_does_not_compete);
