@@ -21,6 +21,7 @@ static const struct {
 	[TOOL_CTLD] = { "ctld", "TWINHEAD_TOOL_CTLD", TOOL_CTLD_PATH },
 	[TOOL_ATTRD_UPDATER] = { "attrd_updater", "TWINHEAD_TOOL_ATTRD_UPDATER",
 				 TOOL_ATTRD_UPDATER_PATH },
+	[TOOL_UDEVADM] = { "udevadm", "TWINHEAD_TOOL_UDEVADM", TOOL_UDEVADM_PATH },
 };
 
 const char *tool_name(enum tool t)

@@ -33,4 +33,12 @@ struct zpool_backend {
 /* zfs-fuse 0.7.0: ZFS_IOC_POOL_STATS over its socket (agents/zpool/zfsfuse_ipc.c). */
 extern const struct zpool_backend zpool_backend_zfsfuse;
 
+/* OpenZFS: the pool's state kstat (where: the kstat directory, NULL for
+ * /proc/spl/kstat/zfs), read without a lock and without running anything,
+ * parsed by zpool_kstat_state_parse(): ONLINE, or SUSPENDED with only
+ * row->io.suspended set. It knows no guid: row->guid is 0, so a caller that
+ * must check the guid asks zpool instead. -ENOTCONN: this host has no
+ * OpenZFS kstats. */
+extern const struct zpool_backend zpool_backend_kstat;
+
 #endif

@@ -121,6 +121,28 @@ struct os_zfs_mmp {
  * multihost protection (zfs-fuse; the module is not loaded). */
 int os_zfs_mmp(struct os_zfs_mmp *out);
 
+/* The raw content of OpenZFS's state kstat for an imported pool (one word
+ * and a newline, "ONLINE\n", "SUSPENDED\n", ...; agents/zpool/zpool_kstat.h
+ * parses it), read without taking any pool lock: a suspended pool cannot
+ * block the read (Linux: /proc/spl/kstat/zfs/POOL/state, the file
+ * resource-agents' ZFS agent reads). dir replaces /proc/spl/kstat/zfs when
+ * not NULL (tests). Reads at most len bytes into buf and returns how many;
+ * -ENOENT when no pool of that name is imported; -ENOTSUP when this host
+ * has no OpenZFS kstats (zfs-fuse, FreeBSD, the module not loaded);
+ * -EINVAL for a name with '/' or a dot name; another -errno. */
+int os_zfs_pool_state(const char *dir, const char *pool, char *buf, size_t len);
+
+/* Asks the kernel to re-read the partition table of every whole disk (not
+ * loop, ram, zram, zvol, device-mapper, md or optical devices): after the
+ * other head partitioned a shared disk (zpool create on a whole disk), this
+ * head's kernel sees the new partitions only then, and `zpool import`
+ * finds the pool only then. A disk in use here (EBUSY) is left alone: its
+ * partitions are already known. Non-blocking opens and one ioctl per disk.
+ * Returns the number of disks re-read, or -errno when the list of disks
+ * cannot be read (-ENOTSUP where not implemented: FreeBSD's GEOM sees new
+ * partitions by itself). */
+int os_disks_rescan(void);
+
 #define OS_COMM_MAX 16
 
 struct os_holder {

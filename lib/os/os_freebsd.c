@@ -969,6 +969,20 @@ static int zfs_sysctl_u64(const char *name, uint64_t *out)
 	return 0;
 }
 
+int os_zfs_pool_state(const char *dir, const char *pool, char *buf, size_t len)
+{
+	(void)dir;
+	(void)pool;
+	(void)buf;
+	(void)len;
+	return -ENOTSUP;
+}
+
+int os_disks_rescan(void)
+{
+	return -ENOTSUP;
+}
+
 int os_zfs_mmp(struct os_zfs_mmp *out)
 {
 	int rc = zfs_sysctl_u64("vfs.zfs.multihost.interval", &out->interval_ms);

@@ -727,6 +727,65 @@ int os_zfs_mmp(struct os_zfs_mmp *out)
 	return rc == -ENOENT ? -ENOTSUP : rc;
 }
 
+int os_zfs_pool_state(const char *dir, const char *pool, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (!dir)
+		dir = "/proc/spl/kstat/zfs";
+	if (len == 0 || !pool[0] || strchr(pool, '/') || strcmp(pool, ".") == 0 ||
+	    strcmp(pool, "..") == 0)
+		return -EINVAL;
+	if (stat(dir, &st) < 0)
+		return errno == ENOENT ? -ENOTSUP : -errno;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s/state", dir, pool) >= sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOTDIR ? -ENOENT : -errno;
+	n = read(fd, buf, len);
+	close(fd);
+	return n < 0 ? -errno : (int)n;
+}
+
+/* Devices whose partition tables are not ours to re-read. */
+static bool rescan_skip(const char *name)
+{
+	static const char *const skip[] = { "loop", "ram", "zram", "zd", "dm-", "md", "sr", "nbd" };
+
+	for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		if (strncmp(name, skip[i], strlen(skip[i])) == 0)
+			return true;
+	return name[0] == '.';
+}
+
+int os_disks_rescan(void)
+{
+	DIR *d = opendir("/sys/block");
+	struct dirent *e;
+	char dev[300];
+	int n = 0, fd;
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		if (rescan_skip(e->d_name))
+			continue;
+		snprintf(dev, sizeof(dev), "/dev/%s", e->d_name);
+		fd = open(dev, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (ioctl(fd, BLKRRPART) == 0)
+			n++;
+		close(fd);
+	}
+	closedir(d);
+	return n;
+}
+
 /* path (a kernel name such as "/tank/fs/f (deleted)") is dir or below it. */
 static bool path_below(const char *path, const char *dir, size_t dlen)
 {
