@@ -185,7 +185,7 @@ tap_check "poweron: /var/lib/pacemaker kept its contents" lab_exec a test -e /va
 tap_like "status shows a on" "$(lab status)" $'\n  a +on '
 
 # --- teardown, on a second lab -------------------------------------------------------------
-L2=selftd
+L2=selftd${TWINHEAD_LAB_SUFFIX:-}
 tl() { "$TWINHEAD_LAB" -n "$L2" "$@"; }
 tap_check "second lab: up" tl up x y
 tap_check "second lab: up again (tears down the first)" tl up x y
@@ -206,5 +206,63 @@ tap_check "second lab: stray process in its namespace killed" \
 	sh -c "! grep -qv '^[0-9]* (.*) Z ' /proc/$STRAY/stat 2>/dev/null"
 tap_check "second lab: down again is harmless" tl down
 tap_check "the first lab is untouched" lab_exec b ping -n -c 1 -W 2 "$A4"
+
+# --- side by side: owners and left-overs ---------------------------------------------------
+# In a lab directory of this test's own, so that `down --all` can only
+# ever touch labs made here. OTHER stands for another live run (a drill
+# kept up, a second make check); GONE for a run that died.
+OWN_DIR=$LAB_TMP/labs
+mkdir -m 0700 "$OWN_DIR"
+ol() { TWINHEAD_LAB_DIR=$OWN_DIR "$TWINHEAD_LAB" "$@"; }
+L3=selfow${TWINHEAD_LAB_SUFFIX:-}
+L4=selflo${TWINHEAD_LAB_SUFFIX:-}
+setsid sleep 1000 </dev/null >/dev/null 2>&1 &
+OTHER=$!
+disown "$OTHER"
+sh -c 'exit 0' &
+GONE=$!
+wait "$GONE"
+tap_check "another run's lab, in our lab dir: up" env TWINHEAD_LAB_OWNER="$OTHER" \
+	TWINHEAD_LAB_DIR="$OWN_DIR" "$TWINHEAD_LAB" -n "$L3" up x
+L3INIT=$(ol -n "$L3" pid x)
+out=$(ol -n "$L3" up x 2>&1)
+rc=$?
+tap_isnt "up of a name another live run owns: refused" "$rc" 0
+tap_like "  and says whose it is" "$out" "in use by a live run \\(pid $OTHER: sleep 1000\\)"
+tap_is "  the other run's node still runs" "$(ol -n "$L3" pid x 2>&1)" "$L3INIT"
+out=$(ol -n "$L3" down 2>&1)
+rc=$?
+tap_isnt "down of another live run's lab: refused" "$rc" 0
+tap_like "  and says why" "$out" "in use by a live run"
+tap_is "  the other run's node still runs" "$(ol -n "$L3" pid x 2>&1)" "$L3INIT"
+# A run that died left its lab behind.
+tap_check "a lab of a run that is gone: up" env TWINHEAD_LAB_DIR="$OWN_DIR" "$TWINHEAD_LAB" -n "$L4" up y
+echo "$GONE 1" >"$OWN_DIR/$L4/owner"
+out=$(ol list 2>&1)
+tap_like "list: the live run's lab is in use" "$out" "$L3 +1/1 nodes on .* in use \\(pid $OTHER"
+tap_like "list: the dead run's lab is a left-over" "$out" "$L4 +1/1 nodes on .* LEFT OVER"
+out=$(ol down --all 2>&1)
+tap_like "down --all: leaves the live run's lab alone" "$out" "lab '$L3': in use"
+tap_is "  its node still runs" "$(ol -n "$L3" pid x 2>&1)" "$L3INIT"
+tap_is "  and removes the left-over" "$(ip netns list | grep -c "^th-$L4-")" 0
+tap_check "  with its state" test ! -e "$OWN_DIR/$L4"
+# The same name again, once its owner is gone: a left-over, so up replaces it.
+kill -KILL "$OTHER"
+wait_gone() { # PID: gone or a zombie (this shell disowned it)
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[[ $(cat "/proc/$1/stat" 2>/dev/null) == *") Z "* || ! -e /proc/$1 ]] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+tap_check "the other run has ended" wait_gone "$OTHER"
+out=$(ol -n "$L3" up x 2>&1)
+rc=$?
+tap_is "up over a left-over of the same name: replaces it" "$rc" 0
+tap_like "  saying so" "$out" "is a left-over"
+tap_isnt "  with a new node" "$(ol -n "$L3" pid x 2>&1)" "$L3INIT"
+tap_check "  owned by this test now: down works" ol -n "$L3" down
+tap_is "run-suffix: base 36 of a pid" "$("$TWINHEAD_LAB" run-suffix 46655) $("$TWINHEAD_LAB" run-suffix 36)" "zzz 10"
 
 tap_done

@@ -19,6 +19,9 @@
 #   ex_down NAME               tear lab NAME down; 0 when nothing is left
 
 EX_LAB=$TH_SRCDIR/lab/twinhead-lab
+# The test owns its labs (see tests/lib/lab.sh): a lab of the same name
+# that another live run owns is refused by lab/drill, not torn down.
+export TWINHEAD_LAB_OWNER=$$
 
 # The lab's real name: NAME with TWINHEAD_LAB_SUFFIX (tests/lib/lab.sh).
 ex_name() {

@@ -26,6 +26,10 @@
 #                               NODE's entry for IP to show MAC
 #
 # Tests run in parallel: give each its own lab NAME (at most 8 of [a-z0-9]).
+# The lab's real name is NAME plus TWINHEAD_LAB_SUFFIX (make check sets one
+# per run), and the test owns it (TWINHEAD_LAB_OWNER, see twinhead-lab
+# help): a lab of that name that another live run owns is never touched;
+# the test bails out saying so.
 # Do not use "set -e" in tests: helpers return non-zero on purpose
 # (agent_run returns the agent's code: call it as `agent_run ...; rc=$?`).
 
@@ -38,7 +42,12 @@ export TH_SRCDIR TH_BUILDDIR
 
 TWINHEAD_LAB=${TWINHEAD_LAB:-$TH_SRCDIR/lab/twinhead-lab}
 LAB_NAME=
+LAB_OWNED=0
 LAB_TMP=
+# Every lab this test makes (here, or through drill/appliance) is owned by
+# the test's shell: after the test dies, `twinhead-lab list` shows them as
+# left-overs, and `down --all` removes them.
+export TWINHEAD_LAB_OWNER=$$
 AGENT_OUT=
 AGENT_ERR=
 [[ -v AGENT_ENV ]] || AGENT_ENV=()
@@ -66,17 +75,26 @@ lab_start() {
 	trap lab_stop EXIT
 	trap 'lab_stop; exit 130' INT
 	trap 'lab_stop; exit 143' TERM
+	# A failed up removes only what it built itself; a lab of this name
+	# that another live run owns stays, and this test says so.
 	if ! out=$(lab up "$@" 2>&1); then
-		printf 'Bail out! %s up failed\n' "$TWINHEAD_LAB"
+		if [[ $out == *"in use by a live run"* ]]; then
+			printf 'Bail out! lab %s is taken by another run: %s\n' "$name" \
+				"$(grep -m1 'in use by a live run' <<<"$out")"
+		else
+			printf 'Bail out! %s up failed\n' "$TWINHEAD_LAB"
+		fi
 		tap_diag "$out"
 		exit 1
 	fi
+	LAB_OWNED=1
 	tap_diag "$out"
 }
 
 lab_stop() {
-	if [[ -n $LAB_NAME ]]; then
+	if [[ -n $LAB_NAME ]] && ((LAB_OWNED)); then
 		lab down >/dev/null 2>&1 || tap_diag "lab down -n $LAB_NAME failed"
+		LAB_OWNED=0
 	fi
 	if [[ -n $LAB_TMP && -d $LAB_TMP ]]; then
 		rm -rf -- "$LAB_TMP"
