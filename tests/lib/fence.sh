@@ -12,6 +12,9 @@
 #                               returns its exit status
 #   fence_bare NODE ARGS...     the same with no options added
 #   init_gone PID               the process is gone (or a zombie)
+#   fence_wait_on NODE          after `on`: poll a's status from NODE until
+#                               it says on (the BMC powers on in the
+#                               background); 1 with what it saw otherwise
 #
 # The fencing path under test is the real one: head b fences head a
 # through a's BMC, which runs outside both heads (twinhead-lab bmc).
@@ -68,4 +71,33 @@ init_gone() {
 	local stat
 	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
 	[[ $stat == *") Z "* ]]
+}
+
+# A BMC acknowledges "on" at once and powers on in the background
+# (lab/bmc-chassis); until the node runs, status reads fail (neither on nor
+# off). The bound: twinhead-lab's own boot bound (BOOT_TIMEOUT_S = 30 s,
+# after which the power-on job gives up and logs "poweron FAILED") plus
+# one status call (twinhead-fence's 5 s default), twice over as margin. It
+# does not expire on a slow machine: the power-on job ends first, and a
+# failed one stops the wait at once.
+FENCE_ON_BOUND_S=$((2 * (30 + 5)))
+fence_wait_on() {
+	local from=$1 deadline=$((SECONDS + FENCE_ON_BOUND_S)) last=
+	while :; do
+		if fence_from "$from" status && [[ $(fence_out) == on ]]; then
+			return 0
+		fi
+		last="$(fence_out) $(fence_err)"
+		if grep -q 'poweron FAILED' "$CHASSIS_LOG"; then
+			tap_diag "the BMC's power-on failed; its log:"
+			tap_diag "$(tail -n 8 "$CHASSIS_LOG")"
+			return 1
+		fi
+		if ((SECONDS >= deadline)); then
+			tap_diag "status not 'on' ${FENCE_ON_BOUND_S}s after 'on'; last answer: $last; the BMC's log:"
+			tap_diag "$(tail -n 8 "$CHASSIS_LOG")"
+			return 1
+		fi
+		sleep 0.1
+	done
 }
