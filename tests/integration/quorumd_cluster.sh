@@ -70,8 +70,7 @@ fi
 tap_like "corosync.conf has the device and no two_node" \
 	"$(lab_exec a cat /etc/corosync/corosync.conf | tr -s ' \t\n' ' ')" \
 	'quorum \{ provider: corosync_votequorum device \{ model: twinhead votes: 1 timeout: 4000 sync_timeout: 8000 \} \}'
-qd_start a
-qd_start b
+qd_start a b
 qd_wait_role a primary 15 && qd_wait_role b secondary 5
 tap_is "a primary, b secondary" "$(qd_role a) $(qd_role b)" "primary secondary"
 

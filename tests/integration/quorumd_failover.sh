@@ -7,8 +7,7 @@ TH_SRCDIR=${TH_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$TH_SRCDIR/tests/lib/quorumd.sh"
 
 qd_setup qdfail
-qd_start a
-qd_start b
+qd_start a b
 qd_wait_role a primary 15
 tap_is "at start the lower node id becomes primary" "$(qd_role a)" primary
 tap_is "  the other is secondary" "$(qd_role b)" secondary

@@ -24,8 +24,7 @@ trap 'safe_cleanup; exit 130' INT
 trap 'safe_cleanup; exit 143' TERM
 blockdev --setrw "$LOOPB" # the flag outlives a detach: start clean
 sed -i "s|^disk = .*|disk = $LOOPB|" "$QD_SHARED/b.conf"
-qd_start a
-qd_start b
+qd_start a b
 qd_wait_role a primary 15 && qd_wait_role b secondary 5
 tap_is "a primary, b secondary" "$(qd_role a) $(qd_role b)" "primary secondary"
 

@@ -3,7 +3,8 @@
 # Source after tests/lib/lab.sh.
 #
 #   qd_setup NAME [CONF-LINES...]  lab a b, BMCs, disk, configs, hooks
-#   qd_start NODE                  start NODE's daemon (spawned in NODE)
+#   qd_start NODE...               start the NODEs' daemons together (spawned in
+#                                  each NODE, released at once through a gate)
 #   qd_stop NODE SIGNAL            signal NODE's daemon
 #   qd_role NODE                   role from NODE's published state ("" when
 #                                  status says it is stale: a dead daemon's
@@ -70,8 +71,21 @@ HOOK
 	done
 }
 
+# qd_start NODE...: start the daemons of all NODEs at the same moment, as
+# heads that boot together: a quorumd that sees no write of its peer for
+# timeout_ms fences it (the product's rule), and starting them one after
+# the other through the lab can take longer than that on a busy machine.
+# Each waits at a gate in the shared directory until all are spawned.
 qd_start() {
-	lab spawn "$1" "qd$(date +%s%N)" -- "$QD" -c "$QD_SHARED/$1.conf"
+	local gate=$QD_SHARED/start-gate n rc=0
+	: >"$gate"
+	for n in "$@"; do
+		lab spawn "$n" "qd$(date +%s%N)" -- sh -c \
+			'while [ -e "$1" ]; do sleep 0.01; done; shift; exec "$@"' gate "$gate" \
+			"$QD" -c "$QD_SHARED/$n.conf" || rc=1
+	done
+	rm -f "$gate"
+	return "$rc"
 }
 
 qd_stop() {
@@ -86,13 +100,45 @@ qd_role() {
 	qd_state "$1" role
 }
 
+# qd_conf NODE KEY DEFAULT: a number from NODE's configuration.
+qd_conf() {
+	local v
+	v=$(sed -n "s/^$2[[:blank:]]*=[[:blank:]]*\([0-9]*\)[[:blank:]]*$/\1/p" "$QD_SHARED/$1.conf" | tail -n 1)
+	echo "${v:-$3}"
+}
+
+# qd_bound NODE: seconds within which NODE's quorumd changes role, derived
+# from its configuration (defaults as in quorumd/qconfig.c): the peer's
+# lease going stale (timeout_ms), a failed fence retried (2 fence_timeout_ms
+# + fence_retry_ms), candidacy (2 interval_ms), or the watchdog bound
+# (timeout_ms + watchdog_ms); their sum, 10x as margin for a busy machine,
+# plus the lab's start bound for the daemon itself (LAB_START_S).
+qd_bound() {
+	local iv to ft fr wd
+	iv=$(qd_conf "$1" interval_ms 500)
+	to=$(qd_conf "$1" timeout_ms 2000)
+	ft=$(qd_conf "$1" fence_timeout_ms 1000)
+	fr=$(qd_conf "$1" fence_retry_ms 2000)
+	wd=$(qd_conf "$1" watchdog_ms 0)
+	echo $((LAB_START_S + 10 * (2 * to + 2 * iv + 2 * ft + fr + wd) / 1000))
+}
+
+# qd_wait_role NODE ROLE [SECS]: until NODE's quorumd is ROLE, for SECS or
+# qd_bound, whichever is longer; says what it saw when that runs out.
 qd_wait_role() {
-	local i
-	for ((i = 0; i < $3 * 10; i++)); do
-		[[ $(qd_role "$1") == "$2" ]] && return 0
+	local bound deadline r
+	bound=$(qd_bound "$1")
+	((${3:-0} > bound)) && bound=$3
+	deadline=$((SECONDS + bound))
+	while :; do
+		r=$(qd_role "$1")
+		[[ $r == "$2" ]] && return 0
+		if ((SECONDS >= deadline)); then
+			tap_diag "$1's quorumd: waited ${bound}s for role $2, it is '${r:-not answering}'"
+			return 1
+		fi
 		sleep 0.1
 	done
-	return 1
 }
 
 qd_power_offs() {
