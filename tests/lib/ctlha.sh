@@ -36,15 +36,11 @@ ctlha_require_emulator() {
 }
 
 emu_start() {
-	local node=$1 id=$2 mode=${3:-2} i
+	local node=$1 id=$2 mode=${3:-2}
 	shift 3 2>/dev/null || shift $#
 	lab_spawn "$node" ctlemu "$CTLEMU/ctlemud" --ha-id "$id" --ha-mode "$mode" "$@" || return 1
-	for i in $(seq 100); do
-		lab_exec "$node" "$CTLEMU/ctlemud" status >/dev/null 2>&1 && return 0
-		sleep 0.02
-	done
-	tap_diag "ctlemud in $node does not answer"
-	return 1
+	lab_wait_for "$LAB_START_S" "ctlemud in $node answering status" \
+		lab_exec "$node" "$CTLEMU/ctlemud" status
 }
 
 emu_stop() {

@@ -36,15 +36,13 @@ tgt_targets() {
 	tgtadm_in "$1" --lld iscsi --mode target --op show
 }
 
+tgtd_answers() { TGT_PORT=$2 tgtadm_in "$1" --mode system --op show; }
+
 tgtd_start() {
-	local node=$1 port=${2:-0} i
+	local node=$1 port=${2:-0}
 	lab_spawn "$node" "tgtd-$port" tgtd -f -C "$port" || return 1
-	for i in $(seq 100); do
-		TGT_PORT=$port tgtadm_in "$node" --mode system --op show >/dev/null 2>&1 && return 0
-		sleep 0.02
-	done
-	tap_diag "tgtd in $node did not answer on control port $port"
-	return 1
+	lab_wait_for "$LAB_START_S" "tgtd in $node answering on control port $port" \
+		tgtd_answers "$node" "$port"
 }
 
 client() {

@@ -21,6 +21,11 @@
 #                               Extra environment: the array AGENT_ENV.
 #   agent_reason                the agent's last ocf-exit-reason text
 #   lab_neigh_mac NODE IP       the MAC in NODE's neighbour entry for IP
+#   lab_wait_for SECS WHAT CMD...
+#                               until CMD succeeds; after SECS a diagnostic
+#                               with WHAT, CMD and its last output, and 1
+#   LAB_START_S                 the bound for a daemon to answer after it
+#                               started (the lab's own, see below)
 #   lab_wait_neigh_mac NODE IP MAC
 #                               wait up to 1 s, sending nothing, for
 #                               NODE's entry for IP to show MAC
@@ -151,6 +156,25 @@ agent_run() {
 agent_reason() {
 	[[ -f $AGENT_ERR ]] || return 0
 	sed -n 's/^.*ocf-exit-reason:[[:space:]]*//p' "$AGENT_ERR" | tail -n 1
+}
+
+# How long a test waits for a daemon it started (tgtd, zfs-fuse, ctlemud)
+# to answer: the lab's own start bound (twinhead-lab START_TIMEOUT_S),
+# 100x and more the quiet start times (15 ms to 0.2 s): only a broken start
+# runs into it, not a busy machine.
+LAB_START_S=30
+
+lab_wait_for() {
+	local secs=$1 what=$2 deadline out=
+	shift 2
+	deadline=$((SECONDS + secs))
+	until out=$("$@" 2>&1); do
+		if ((SECONDS >= deadline)); then
+			tap_diag "$what: not after ${secs}s (waited for: $*; it said: $(tail -n 3 <<<"$out"))"
+			return 1
+		fi
+		sleep 0.05
+	done
 }
 
 lab_neigh_mac() {

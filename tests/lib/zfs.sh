@@ -37,16 +37,12 @@ zfs_disks() { echo "$(lab_state_dir)/shared/disks"; }
 zfs_mnt() { echo "$(lab_state_dir)/shared/mnt"; }
 
 zfs_up() {
-	local node=$1 i
+	local node=$1
 	# A stale pidfile (a previous boot's) makes zfs-fuse refuse to start.
 	lab_exec "$node" rm -f /run/zfs-fuse.pid
 	lab_exec "$node" zfs-fuse --no-kstat-mount --pidfile /run/zfs-fuse.pid ||
 		return 1
-	for i in $(seq 100); do
-		lab_exec "$node" zpool list >/dev/null 2>&1 && return 0
-		sleep 0.05
-	done
-	return 1
+	lab_wait_for "$LAB_START_S" "zfs-fuse in $node answering zpool list" lab_exec "$node" zpool list
 }
 
 zfs_pid() { lab_exec "$1" cat /run/zfs-fuse.pid; }
