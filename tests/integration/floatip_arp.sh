@@ -42,7 +42,10 @@ agent_run b floatip stop ip="$VIP" nic=eth0
 agent_run a floatip start ip="$VIP" cidr_netmask=24 nic=eth0 arp_count=0
 tap_is "start on a with arp_count=0" $? 0
 sleep 1
-tap_is "without announcements the client's entry stays stale (b)" "$(lab_neigh_mac client "$VIP")" "$mac_b"
+# The entry may still point to b or, on a busy machine where the client's
+# kernel had time to probe b and give up, be gone: either way the client
+# did not learn a's MAC without an announcement.
+tap_isnt "without announcements the client's entry does not move to a" "$(lab_neigh_mac client "$VIP")" "$mac_a"
 AGENT_ENV=(OCF_CHECK_LEVEL=10 OCF_RESKEY_CRM_meta_interval=60000)
 agent_run a floatip monitor ip="$VIP" cidr_netmask=24 nic=eth0
 tap_is "depth-10 monitor on a" $? 0
