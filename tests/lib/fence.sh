@@ -58,10 +58,18 @@ fence_bare() {
 	lab exec "$node" -- "$TWINHEAD_FENCE" "$@" >"$FENCE_OUT" 2>"$FENCE_ERR"
 }
 
+# The tests wait for the lab's BMC as long as twinhead-fence allows, not
+# its defaults (5 s, sessions of 1 s): the BMC answers a power-off only
+# after the lab's power-off has run (40-60 ms quiet, bounded by
+# twinhead-lab's KILL_TIMEOUT_S of 5 s plus namespace work, seconds at load
+# 20). The session gets half the deadline (fence_ipmi_timeouts). A test's
+# own --timeout-ms comes later and wins.
+FENCE_TEST_TIMEOUT_MS=60000
 fence_from() {
 	local node=$1
 	shift
-	fence_bare "$node" --host "$BMC_HOST" --user "$BMC_USER" --password-file "$BMC_PWFILE" "$@"
+	fence_bare "$node" --host "$BMC_HOST" --user "$BMC_USER" --password-file "$BMC_PWFILE" \
+		--timeout-ms "$FENCE_TEST_TIMEOUT_MS" --session-timeout-ms "$((FENCE_TEST_TIMEOUT_MS / 2))" "$@"
 }
 
 fence_out() { cat "$FENCE_OUT"; }
@@ -77,10 +85,10 @@ init_gone() {
 # (lab/bmc-chassis); until the node runs, status reads fail (neither on nor
 # off). The bound: twinhead-lab's own boot bound (BOOT_TIMEOUT_S = 30 s,
 # after which the power-on job gives up and logs "poweron FAILED") plus
-# one status call (twinhead-fence's 5 s default), twice over as margin. It
+# one status call (FENCE_TEST_TIMEOUT_MS), twice over as margin. It
 # does not expire on a slow machine: the power-on job ends first, and a
 # failed one stops the wait at once.
-FENCE_ON_BOUND_S=$((2 * (30 + 5)))
+FENCE_ON_BOUND_S=$((2 * (30 + FENCE_TEST_TIMEOUT_MS / 1000)))
 fence_wait_on() {
 	local from=$1 deadline=$((SECONDS + FENCE_ON_BOUND_S)) last=
 	while :; do
