@@ -13,8 +13,7 @@ MISSING=libfreeipmi-twinhead-missing.so.99
 qd_setup wqdnolib
 nl_log() { cat "$(lab_state_dir)"/nodes/"$1"/log/qd*.log 2>/dev/null; }
 
-qd_start a
-lab spawn b "qd$(date +%s%N)" -- env TWINHEAD_LIBFREEIPMI=$MISSING "$QD" -c "$QD_SHARED/b.conf"
+QD_ENV_b="TWINHEAD_LIBFREEIPMI=$MISSING" qd_start a b
 qd_wait_role a primary 15 && qd_wait_role b secondary 5
 tap_is "a primary, b secondary" "$(qd_role a) $(qd_role b)" "primary secondary"
 tap_like "b says at start that fencing will fail" "$(nl_log b)" \

@@ -4,7 +4,8 @@
 #
 #   qd_setup NAME [CONF-LINES...]  lab a b, BMCs, disk, configs, hooks
 #   qd_start NODE...               start the NODEs' daemons together (spawned in
-#                                  each NODE, released at once through a gate)
+#                                  each NODE, released at once through a gate;
+#                                  QD_ENV_NODE: extra NAME=VALUE words for one)
 #   qd_stop NODE SIGNAL            signal NODE's daemon
 #   qd_role NODE                   role from NODE's published state ("" when
 #                                  status says it is stale: a dead daemon's
@@ -77,12 +78,15 @@ HOOK
 # the other through the lab can take longer than that on a busy machine.
 # Each waits at a gate in the shared directory until all are spawned.
 qd_start() {
-	local gate=$QD_SHARED/start-gate n rc=0
+	local gate=$QD_SHARED/start-gate n rc=0 envvar extra
 	: >"$gate"
 	for n in "$@"; do
+		# QD_ENV_NODE: extra NAME=VALUE words for that node's daemon.
+		envvar=QD_ENV_$n
+		read -r -a extra <<<"${!envvar:-}"
 		lab spawn "$n" "qd$(date +%s%N)" -- sh -c \
 			'while [ -e "$1" ]; do sleep 0.01; done; shift; exec "$@"' gate "$gate" \
-			"$QD" -c "$QD_SHARED/$n.conf" || rc=1
+			env "${extra[@]}" "$QD" -c "$QD_SHARED/$n.conf" || rc=1
 	done
 	rm -f "$gate"
 	return "$rc"
