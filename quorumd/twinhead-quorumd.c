@@ -15,6 +15,11 @@
  * while still ticking, then release cleanly; a demote that fails cancels
  * the shutdown (docs/quorumd.md, "The handover").
  *
+ * Under systemd (Type=notify, init/twinhead-quorumd.service.in) it says
+ * READY=1 once the disk, the fence device, the quorum device and the
+ * watchdog are set up, WATCHDOG=1 every tick, its role as STATUS=, and
+ * STOPPING=1 on SIGTERM; outside systemd those are no-ops (lib/sdnotify.h).
+ *
  * For tests only, environment variables: TWINHEAD_LIBFREEIPMI names the
  * libfreeipmi to load at the first fence (instead of configure's soname),
  * TWINHEAD_TEST_WATCHDOG_FILE=1 lets watchdog_device be a regular file or
@@ -50,6 +55,7 @@
 #include "qdevice.h"
 #include "qdisk_format.h"
 #include "qdisk_io.h"
+#include "sdnotify.h"
 #include "tools.h"
 #include "watchdog.h"
 
@@ -91,6 +97,7 @@ struct daemon {
 	bool wd_pet_failed;    /* the last pet failed (logged once) */
 	const char *published_role;
 	int publish_err;       /* errno of the last failed publish, 0 when it worked */
+	bool notify_failed;    /* a notification to systemd failed (logged once) */
 	/* Node attributes: what was last sent to Pacemaker, and whether that
 	 * failed (then it is sent again at attr_retry_ms). */
 	const char *attr_role;
@@ -98,6 +105,30 @@ struct daemon {
 	bool attr_failed;
 	int64_t attr_retry_ms;
 };
+
+/* Tells systemd msg (lib/sdnotify.h); a failure is logged once, since
+ * systemd then cannot see this daemon's health. */
+static void notify(struct daemon *d, const char *msg)
+{
+	int rc = sdnotify_send(NULL, msg);
+
+	if (rc < 0 && !d->notify_failed)
+		th_log(LOG_WARNING, "cannot notify systemd (%.40s): %s", msg, strerror(-rc));
+	d->notify_failed = d->notify_failed || rc < 0;
+}
+
+/* The longest gap between two ticks of a healthy daemon: a tick's disk
+ * reads and writes (a quarter of the timeout each, four of them), a fence
+ * (fence_timeout_ms), the node attributes (a quarter) and the interval's
+ * sleep; doubled, plus 10 s for a loaded machine. systemd's watchdog must
+ * not be shorter, or it would kill a healthy daemon in the middle of a
+ * fence. */
+static uint64_t tick_bound_usec(const struct qc_config *c)
+{
+	uint64_t ms = (uint64_t)c->interval_ms + 5ull * c->timeout_ms / 4 + c->fence_timeout_ms;
+
+	return (2 * ms + 10000) * 1000;
+}
 
 static int64_t wall_s(void)
 {
@@ -218,9 +249,15 @@ static void publish(struct daemon *d, int64_t now)
 		return;
 	publish_services(d);
 	if (!d->published_role || strcmp(d->published_role, quorumd_state_role_name(st.role)) != 0) {
+		char status[128];
+
 		d->published_role = quorumd_state_role_name(st.role);
 		th_log(LOG_NOTICE, "role %s, epoch %" PRIu64 ", peer %s", d->published_role,
 		       st.epoch, quorumd_state_peer_name(st.peer));
+		/* systemctl status shows it. */
+		snprintf(status, sizeof(status), "STATUS=role %s, epoch %" PRIu64 ", peer %s",
+			 d->published_role, st.epoch, quorumd_state_peer_name(st.peer));
+		notify(d, status);
 	}
 }
 
@@ -854,6 +891,23 @@ int main(int argc, char **argv)
 	th_log(LOG_NOTICE, "node %u on %s (cluster %s, interval %u ms, timeout %u ms, %s mode)",
 	       d.cfg.node_id, d.cfg.disk, d.cfg.cluster, d.cfg.interval_ms, d.cfg.timeout_ms,
 	       d.cfg.mode == QC_MODE_CLUSTER ? "cluster" : "standalone");
+	/* systemd's watchdog (WatchdogSec=) restarts a daemon whose loop hangs;
+	 * the restarted daemon runs the demote hooks first and shows a new
+	 * incarnation on disk. A WatchdogSec= shorter than a healthy tick can
+	 * take is raised to that bound. */
+	{
+		uint64_t wd = sdnotify_watchdog_usec(NULL), bound = tick_bound_usec(&d.cfg);
+		char msg[96];
+
+		if (wd && wd < bound) {
+			th_log(LOG_NOTICE, "systemd watchdog %" PRIu64 " ms is shorter than a tick "
+			       "may take with this configuration: raised to %" PRIu64 " ms",
+			       wd / 1000, bound / 1000);
+			snprintf(msg, sizeof(msg), "WATCHDOG_USEC=%" PRIu64, bound);
+			notify(&d, msg);
+		}
+	}
+	notify(&d, "READY=1");
 
 	next = deadline_now_ms();
 	while (!d.finished) {
@@ -863,8 +917,10 @@ int main(int argc, char **argv)
 			 * signal asks again after a failed demote. */
 			stop_requested = 0;
 			th_log(LOG_NOTICE, "shutdown requested");
+			notify(&d, "STOPPING=1");
 			qd_sm_request_stop(&d.sm);
 		}
+		notify(&d, "WATCHDOG=1");
 		tick(&d);
 		if (d.finished)
 			break;
