@@ -110,11 +110,12 @@ tap_like "twinhead-agents has the examples" "$agents" \
 for f in /usr/sbin/twinhead-quorumd /usr/sbin/twinhead-qdisk /usr/sbin/twinhead-fence \
 	/usr/share/man/man8/twinhead-quorumd.8.gz /usr/share/man/man5/quorumd.conf.5.gz \
 	/lib/systemd/system/twinhead-quorumd.service \
-	/usr/share/doc/twinhead-quorumd/examples/standalone.conf; do
+	/usr/share/doc/twinhead-quorumd/examples/standalone.conf \
+	/usr/sbin/fence_twinhead /usr/share/man/man8/fence_twinhead.8.gz; do
 	tap_is "twinhead-quorumd has $f" "$(grep -Fx -- "$f" <<<"$quorumd")" "$f"
 done
-# Every program the build installs into sbin is in the package (fence_twinhead too, once it exists).
-for prog in "$TH_BUILDDIR"/quorumd/twinhead-* "$TH_BUILDDIR"/fence_twinhead "$TH_BUILDDIR"/*/fence_twinhead; do
+# Every program the build installs into sbin is in the package.
+for prog in "$TH_BUILDDIR"/quorumd/twinhead-* "$TH_BUILDDIR"/fence/twinhead-* "$TH_BUILDDIR"/fence/fence_twinhead; do
 	[[ -x $prog && -f $prog ]] || continue
 	tap_like "twinhead-quorumd has ${prog##*/}" "$quorumd" "/usr/sbin/${prog##*/}"
 done
