@@ -86,7 +86,9 @@ with open(sys.argv[2], "w", buffering=1) as log:
 PY
 listener=$!
 for _ in $(seq 50); do [[ -S $root/run/notify.sock ]] && break; sleep 0.1; done
+# (The disk image is on the root's tmpfs /tmp, which may refuse O_DIRECT.)
 chroot "$root" env -i PATH=/usr/sbin:/usr/bin NOTIFY_SOCKET=/run/notify.sock WATCHDOG_USEC=1000000 \
+	TWINHEAD_TEST_NO_DIRECT=1 \
 	setpriv --bounding-set=-all --inh-caps=-all --no-new-privs \
 	/usr/sbin/twinhead-quorumd -c /tmp/quorumd.conf 2>"$root/tmp/quorumd.err" &
 qd=$!
