@@ -5,7 +5,8 @@
 
 tap_is "the fresh root has no build tree" "$(ls -d "$root$TH_BUILDDIR" "$root/work" 2>/dev/null)" ""
 tap_is "  and no twinhead installed" \
-	"$(ls -d "$root"/usr/lib/ocf/resource.d/twinhead "$root"/usr/sbin/twinhead-* 2>/dev/null)" ""
+	"$(find "$root"/usr/lib/ocf/resource.d/twinhead "$root"/usr/sbin/twinhead-* \
+		"$root"/usr/sbin/fence_twinhead ! -type d 2>/dev/null)" ""
 
 mkdir -p "$root/tmp/debs"
 cp "$work"/debs/*.deb "$root/tmp/debs/"
