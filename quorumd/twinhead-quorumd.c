@@ -119,13 +119,13 @@ static void notify(struct daemon *d, const char *msg)
 
 /* The longest gap between two ticks of a healthy daemon: a tick's disk
  * reads and writes (a quarter of the timeout each, four of them), a fence
- * (fence_timeout_ms), the node attributes (a quarter) and the interval's
- * sleep; doubled, plus 10 s for a loaded machine. systemd's watchdog must
+ * attempt (qc_fence_attempt_ms), the node attributes (a quarter) and the
+ * interval's sleep; doubled, plus 10 s for a loaded machine. systemd's watchdog must
  * not be shorter, or it would kill a healthy daemon in the middle of a
  * fence. */
 static uint64_t tick_bound_usec(const struct qc_config *c)
 {
-	uint64_t ms = (uint64_t)c->interval_ms + 5ull * c->timeout_ms / 4 + c->fence_timeout_ms;
+	uint64_t ms = (uint64_t)c->interval_ms + 5ull * c->timeout_ms / 4 + qc_fence_attempt_ms(c);
 
 	return (2 * ms + 10000) * 1000;
 }
