@@ -62,7 +62,7 @@ node_id = 1
 disk = /tmp/qd.img
 interval_ms = 500
 timeout_ms = 2000
-fence_timeout_ms = 1000
+fence_timeout_ms = 4000
 fence = ipmi
 fence_host = 127.0.0.1
 fence_user = admin
@@ -112,9 +112,9 @@ wait "$listener" || true
 msgs=$(cat "$root/tmp/notify.log" 2>/dev/null)
 tap_is "installed twinhead-quorumd: a clean stop after SIGTERM" "$rc" 0
 [[ $rc == 0 ]] || tap_diag "$(tail -n 20 "$root/tmp/quorumd.err")"
-# interval 500 + 5/4 x timeout 2000 + fence timeout 1000, doubled, + 10 s
-tap_like "  raises WatchdogSec=1s to its longest healthy tick (18 s)" "$msgs" \
-	'(^|'$'\n'')WATCHDOG_USEC=18000000'$'\n'
+# interval 500 + 5/4 x timeout 2000 + fence attempt 4000, doubled, + 10 s
+tap_like "  raises WatchdogSec=1s to its longest healthy tick (24 s)" "$msgs" \
+	'(^|'$'\n'')WATCHDOG_USEC=24000000'$'\n'
 tap_like "  READY=1 after its setup" "$msgs" $'\n''READY=1'$'\n'
 tap_like "  WATCHDOG=1 every tick" "$msgs" $'WATCHDOG=1\n(.*\n)?WATCHDOG=1\n(.*\n)?WATCHDOG=1'
 tap_like "  its role as STATUS=" "$msgs" 'STATUS=role (starting|secondary|primary), epoch [0-9]+, peer '
