@@ -30,9 +30,8 @@ for head in heada headb; do
 	heada) bmc=10.213.0.201 ;;
 	headb) bmc=10.213.0.202 ;;
 	esac
-	# fence_twinhead: reuses twinhead-quorumd's confirmation of this failure,
-	# else fences through the BMC (fence_ipmilan: see
-	# examples/active-passive/README.md).
+	# fence_twinhead: reuses twinhead-quorumd's confirmation of this
+	# failure, else fences through the BMC (fence_ipmilan: see README.md).
 	p stonith create "fence-$head" fence_twinhead ip="$bmc" ipport=623 username=admin \
 		password_file="/etc/twinhead/bmc-$head.password" \
 		cipher=3 power_timeout=20 \

@@ -48,7 +48,7 @@ tap_like "  heada rejoined as secondary, tank stayed on headb" "$EX_OUT" \
 tap_diag "$(grep -A12 'timeline, ms' <<<"$EX_OUT")"
 
 # The lab is still up (--keep): look for ourselves.
-tap_is "tank runs on headb (appliance where)" "$("$APPLIANCE" -n $LAB where tank 2>&1)" headb
+tap_is "tank runs on headb (appliance where)" "$("$APPLIANCE" -n "$(ex_name $LAB)" where tank 2>&1)" headb
 tap_like "heada's quorumd is secondary" "$(ex_exec $LAB heada "$QD" status 2>&1)" "role=secondary"
 tap_like "headb's quorumd is primary" "$(ex_exec $LAB headb "$QD" status 2>&1)" "role=primary"
 tap_unlike "the pool is not imported on heada" "$(ex_exec $LAB heada zpool list -H -o name 2>&1)" "tank"
