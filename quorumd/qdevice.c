@@ -131,6 +131,20 @@ int qdevice_poll(struct qdevice *q, bool cast)
 	return cs_errno(e);
 }
 
+int qdevice_fd(struct qdevice *q)
+{
+	int fd = -1;
+
+	return votequorum_fd_get(q->h, &fd) == CS_OK ? fd : -1;
+}
+
+bool qdevice_ring_pending(struct qdevice *q)
+{
+	votequorum_dispatch(q->h, CS_DISPATCH_ALL);
+	return !q->has_answered || q->ring.nodeid != q->answered.nodeid ||
+	       q->ring.seq != q->answered.seq;
+}
+
 int qdevice_hold(struct qdevice *q)
 {
 	cs_error_t e;

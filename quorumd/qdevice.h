@@ -18,11 +18,21 @@ int qdevice_open(const char *name, struct qdevice **out);
 /* Casts (or withholds) the vote for the current ring. */
 int qdevice_poll(struct qdevice *q, bool cast);
 
+/* votequorum's descriptor: readable when a callback (a new membership)
+ * waits to be dispatched. */
+int qdevice_fd(struct qdevice *q);
+
+/* Dispatches what votequorum sent. True when that brought a ring this
+ * device has not answered yet: votequorum holds the new membership's
+ * quorum until the device polls on it (or sync_timeout passes). */
+bool qdevice_ring_pending(struct qdevice *q);
+
 /* When the last membership holding nodeid was delivered to this device
  * (CLOCK_MONOTONIC ms, as deadline_now_ms()), 0 when none was. Memberships
- * are read at qdevice_open() and at each qdevice_poll(), so this is at
- * most one poll later than corosync formed it: late, never early, which
- * only makes fence_twinhead's reuse rule stricter. */
+ * are read at qdevice_open(), qdevice_poll() and qdevice_ring_pending(),
+ * so this is later than corosync formed it by the daemon's reaction time:
+ * late, never early, which only makes fence_twinhead's reuse rule
+ * stricter. */
 int64_t qdevice_member_ms(const struct qdevice *q, uint32_t nodeid);
 /* Holds the answer back: withholds the vote on the ring last answered
  * (which keeps the device alive in votequorum), and answers nothing on a

@@ -32,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -399,6 +400,51 @@ static void vote(struct daemon *d)
 	rc = v == QD_VOTE_HOLD ? qdevice_hold(d->qdev) : qdevice_poll(d->qdev, v == QD_VOTE_YES);
 	if (rc < 0)
 		th_log(LOG_WARNING, "votequorum poll failed: %s", strerror(-rc));
+}
+
+/* A new membership between two ticks: votequorum holds its quorum until
+ * the device polls on the new ring. A primary whose lease is fresh casts
+ * at every tick anyway, so it casts on the new ring at once, rather than
+ * up to an interval later (measured: 180 ms of every failover spent there
+ * with interval_ms 250). Every other decision waits for the tick, which
+ * reads the disk first. */
+static bool membership_changed(struct daemon *d)
+{
+	int rc;
+
+	if (!qdevice_ring_pending(d->qdev))
+		return false;
+	if (!qd_sm_may_vote(&d->sm, deadline_now_ms()))
+		return true;
+	rc = qdevice_poll(d->qdev, true);
+	if (rc < 0)
+		th_log(LOG_WARNING, "votequorum poll on the new membership failed: %s", strerror(-rc));
+	else
+		th_log(LOG_NOTICE, "new membership: the device's vote cast on it at once (primary)");
+	return true;
+}
+
+/* Sleeps until the next tick is due, a signal aside; in cluster mode it
+ * wakes for a new membership (membership_changed). */
+static void wait_for_tick(struct daemon *d, int64_t next)
+{
+	int fd = d->qdev ? qdevice_fd(d->qdev) : -1;
+
+	while (!stop_requested && deadline_now_ms() < next) {
+		/* 50 ms slices: a stop request is seen within that. */
+		struct deadline slice = deadline_in_ms(next - deadline_now_ms());
+
+		if (fd < 0) {
+			deadline_sleep_ms(slice, 50);
+			continue;
+		}
+		if (deadline_left_ms(slice) > 50)
+			slice = deadline_in_ms(50);
+		/* Readable with nothing new (corosync gone: a hangup) must
+		 * not spin: sleep out the slice. */
+		if (deadline_poll_fd(fd, POLLIN, slice) == 0 && !membership_changed(d))
+			deadline_sleep_ms(slice, 50);
+	}
 }
 
 /* Watchdog mode: pet while the state machine says the lease is fresh.
@@ -929,8 +975,7 @@ int main(int argc, char **argv)
 		next += d.cfg.interval_ms;
 		if (next < deadline_now_ms())
 			next = deadline_now_ms();
-		while (!stop_requested && deadline_now_ms() < next)
-			deadline_sleep_ms(deadline_in_ms(next - deadline_now_ms()), 50);
+		wait_for_tick(&d, next);
 	}
 	if (d.qdev)
 		qdevice_poll(d.qdev, false);

@@ -62,22 +62,29 @@ promoted_on() {
 		grep -o '<resource id="ha" [^>]*role="Promoted"[^>]*>[^<]*<node name="[a-z0-9]*"' |
 		sed 's/.*<node name="\([a-z0-9]*\)"/\1/' | head -n 1
 }
-# wait_promoted ASKING WANT SECONDS: until promoted_on says WANT ("" = nobody)
+# How long a role change may take: Pacemaker's DC election and join
+# (twinhead-cluster: token 1 s + dc-deadtime 2 s), then a demote and a
+# promote, each bounded by its monitor's timeout (10 s) plus cluster-delay
+# (5 s, see above); LAB_MARGIN times the election, plus the ops' bounds once
+# more for the cancel that waits on them, plus LAB_START_S.
+ROLE_CHANGE_S=$((LAB_MARGIN * (1 + 2) + 2 * 2 * (10 + 5) + LAB_START_S))
+
+promoted_is() {
+	local p
+	p=$(promoted_on "$1")
+	[[ $p == "$2" ]] || { echo "promoted: '${p:-nobody}'"; return 1; }
+}
+promoted_any() {
+	[[ -n $(promoted_on "$1") ]] || { echo "nobody promoted"; return 1; }
+}
+# wait_promoted ASKING WANT: until promoted_on says WANT ("" = nobody)
 wait_promoted() {
-	local i
-	for ((i = 0; i < $3 * 4; i++)); do
-		[[ $(promoted_on "$1") == "$2" ]] && return 0
-		sleep 0.25
-	done
-	return 1
+	lab_wait_for "$ROLE_CHANGE_S" "the clone promoted on '${2:-nobody}'" promoted_is "$1" "$2"
 }
 other() { [[ $1 == a ]] && echo b || echo a; }
 
-for i in $(seq 120); do
-	p=$(promoted_on a)
-	[[ -n $p ]] && break
-	sleep 0.25
-done
+lab_wait_for "$ROLE_CHANGE_S" "a promoted head" promoted_any a
+p=$(promoted_on a)
 tap_isnt "Pacemaker promotes one head" "$p" ""
 [[ -n $p ]] || {
 	cluster status a | while read -r l; do tap_diag "$l"; done
@@ -91,7 +98,7 @@ tap_is "  the secondary sees LUN 0 optimized on the primary" "$(emu_field "$q" a
 tap_like "  promotion scores are set" "$(lab_exec "$p" crm_mon -1 -A 2>&1)" "master-ha[^0-9]*1[01]0"
 
 lab_exec a crm_resource -r ha-clone --meta -p target-role -v Unpromoted >/dev/null 2>&1
-if wait_promoted a "" 60; then
+if wait_promoted a ""; then
 	tap_ok "target-role=Unpromoted: the clone is demoted"
 else
 	tap_not_ok "target-role=Unpromoted: the clone is demoted" "$(cluster status a)"
@@ -101,11 +108,8 @@ tap_is "  both CTLs are secondary ($q)" "$(emu_get "$q" ha_role)" 1
 tap_is "  LUN 0 reports Transitioning: no primary" "$(emu_field "$q" alua_self)" Transitioning
 
 lab_exec a crm_resource -r ha-clone --meta -d target-role >/dev/null 2>&1
-for i in $(seq 240); do
-	p=$(promoted_on a)
-	[[ -n $p ]] && break
-	sleep 0.25
-done
+lab_wait_for "$ROLE_CHANGE_S" "a promoted head" promoted_any a
+p=$(promoted_on a)
 tap_isnt "target-role cleared: a head is promoted again" "$p" ""
 [[ -n $p ]] || tap_done
 q=$(other "$p")
@@ -113,7 +117,7 @@ tap_is "  its CTL is primary" "$(emu_get "$p" ha_role)" 0
 
 t0=${EPOCHREALTIME/[.,]/}
 lab_poweroff "$p"
-if wait_promoted "$q" "$q" 90; then
+if wait_promoted "$q" "$q"; then
 	tap_ok "primary $p powered off: the survivor $q is promoted"
 	tap_diag "promoted $(((${EPOCHREALTIME/[.,]/} - t0) / 1000)) ms after the power-off"
 else

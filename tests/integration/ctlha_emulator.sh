@@ -50,10 +50,7 @@ rtpg=$(emu_ctladm b rtpg 0)
 tap_like "ctladm rtpg dumps the REPORT TARGET PORT GROUPS bytes" "$rtpg" "^0x00 0x00 0x00 0x18 0x0f 0x8f 0x00 0x02"
 tap_check "a: ha_role=0" emu_sysctl a kern.cam.ctl.ha_role=0
 tap_is "a: primary" "$(emu_get a ha_role)" 0
-for i in $(seq 50); do
-	[[ $(emu_field b alua_other) == Active/Optimized ]] && break
-	sleep 0.02
-done
+lab_wait_for "$EMU_WAIT_S" "b's view of a's LUN 0" emu_field_is b alua_other Active/Optimized
 tap_is "b sees a's LUN 0 Active/Optimized (LUN sync over the link)" "$(emu_field b alua_other)" Active/Optimized
 tap_is "b's own path: Active/Non-optimized (mode 2 forwards)" "$(emu_field b alua_self)" Active/Non-optimized
 tap_is "a's own path: Active/Optimized" "$(emu_field a alua_self)" Active/Optimized
@@ -79,18 +76,12 @@ emu_wait a ha_link 2
 
 # --- two primaries ------------------------------------------------------------------------------
 tap_check "b: ha_role=0 is accepted, as real CTL accepts it" emu_sysctl b kern.cam.ctl.ha_role=0
-for i in $(seq 50); do
-	[[ $(emu_field a split_brain) == yes ]] && break
-	sleep 0.02
-done
+lab_wait_for "$EMU_WAIT_S" "a's split-brain report" emu_field_is a split_brain yes
 tap_is "the emulator reports split brain on a" "$(emu_field a split_brain)" yes
 tap_is "and on b" "$(emu_field b split_brain)" yes
 tap_like "labelled EMULATION in its log" "$(emu_log b)" "EMULATION: ERROR: split brain"
 emu_sysctl b kern.cam.ctl.ha_role=1 >/dev/null
-for i in $(seq 50); do
-	[[ $(emu_field a split_brain) == no ]] && break
-	sleep 0.02
-done
+lab_wait_for "$EMU_WAIT_S" "a's split brain to clear" emu_field_is a split_brain no
 tap_is "one primary again: no split brain" "$(emu_field a split_brain)" no
 
 # --- a peer of another mode ------------------------------------------------------------------
@@ -99,10 +90,8 @@ emu_wait a ha_link 1 5
 tap_is "b's emulator gone: a's link drops at once (1)" "$(emu_get a ha_link)" 1
 emu_start b 2 1 || tap_done
 emu_sysctl b "kern.cam.ctl.ha_peer=connect $A:7999" >/dev/null
-for i in $(seq 100); do
-	emu_log a | grep -q 'CTL HA peers have different ha_mode 1 != 2' && break
-	sleep 0.05
-done
+emu_log_has() { emu_log "$1" | grep -q -- "$2"; }
+lab_wait_for "$EMU_WAIT_S" "a's refusal of b's login" emu_log_has a 'CTL HA peers have different ha_mode 1 != 2'
 tap_like "a refuses b's login: different ha_mode" "$(emu_log a)" "CTL HA peers have different ha_mode 1 != 2"
 
 # --- a refused ha_peer -------------------------------------------------------------------------

@@ -87,10 +87,8 @@ tap_is "the lab keeps it in 0600 files" "$mode" "600 600 "
 	exec sleep 5
 ) &
 leak_pid=$!
-for _ in $(seq 100); do
-	[[ $(cat "/proc/$leak_pid/comm" 2>/dev/null) == sleep ]] && break
-	sleep 0.01
-done
+is_sleep() { [[ $(cat "/proc/$1/comm" 2>/dev/null) == sleep ]] || { echo "not exec'd yet"; return 1; }; }
+lab_wait_for "$LAB_START_S" "the planted leak's exec" is_sleep "$leak_pid"
 sample_once
 kill "$leak_pid" 2>/dev/null
 wait "$leak_pid" 2>/dev/null

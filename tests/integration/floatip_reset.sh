@@ -311,15 +311,18 @@ reconnect_case() {
 		tap_is "$label: start on b" $? 0
 		tb1=$(now_ms)
 		# clients connected since b's start began, and the last one's time
-		for ((i = 0; i < 100; i++)); do
-			got=$(awk -v tb0="$tb0" '
+		# The clients retry in a tight loop: they are all back within
+		# the first announcement's reach (1 s quiet); LAB_MARGIN times.
+		connected_since() {
+			got=$(awk -v tb0="$1" '
 				$2 == "connected" && $3 >= tb0 && !($1 in c) {
 					c[$1] = 1; n++; if ($3 > max) max = $3
 				}
 				END { printf "%d %d\n", n, max - tb0 }' "$log")
-			[[ $got == "$NCLIENTS "* ]] && break
-			sleep 0.05
-		done
+			[[ $got == "$NCLIENTS "* ]] || { echo "connected: $got"; return 1; }
+		}
+		lab_wait_for $((LAB_MARGIN * 1)) "all $NCLIENTS clients on b" connected_since "$tb0"
+		connected_since "$tb0" >/dev/null
 		tap_like "$label: all $NCLIENTS clients connect to b once it has the address" \
 			"$got" "^$NCLIENTS "
 		tap_diag "$label: b's start took $((tb1 - tb0)) ms; the last client was connected" \

@@ -57,9 +57,8 @@ while :; do sleep 0.05 & wait \$!; done
 FAKE
 chmod 0755 "$T/ctld" "$T/ctladm" "$T/daemon"
 lab_spawn a ctld "$T/daemon"
-# Up to 10 s: on a loaded machine bash and the first regen take a while.
-for _ in $(seq 500); do [[ -s $T/ctld.pid ]] && break; sleep 0.02; done
-[[ -s $T/ctld.pid ]] || { echo "Bail out! the fake ctld did not start"; exit 1; }
+lab_wait_for "$LAB_START_S" "the fake ctld's pid file" test -s "$T/ctld.pid" ||
+	{ echo "Bail out! the fake ctld did not start"; exit 1; }
 (umask 077 && echo "ctld-secret-12" >"$T/chap")
 
 IQN=iqn.2024-01.org.twinhead:ctld
@@ -107,7 +106,8 @@ tap_is "second stop" $? 0
 
 # Without a running ctld: start fails, the file goes back.
 kill "$(cat "$(lab_state_dir)/nodes/a/log/ctld.pid")" 2>/dev/null
-for _ in $(seq 50); do flock -n "$T/ctld.pid" true && break; sleep 0.02; done
+# SIGTERM ends the fake at once; LAB_START_S covers a busy scheduler.
+lab_wait_for "$LAB_START_S" "the fake ctld to exit" flock -n "$T/ctld.pid" true
 agent_run a iscsitarget start "${P[@]}"
 tap_is "start without ctld fails" $? 1
 tap_like "  saying ctld is not running" "$(agent_reason)" "ctld is not running"

@@ -48,17 +48,25 @@ ms() {
 	echo $((($1 - $2) / 1000))
 }
 
-# wait_back AFTER_US: up to 15 s for a login after AFTER_US and an ack
-# after that. Sets t_disc, t_conn and t_ack: the first disconnected,
+# The drill client gives up after -t DRILL_T_S without a session: past
+# that (plus the lab's start bound for the client itself) nothing changes.
+DRILL_T_S=10
+DRILL_WAIT_S=$((DRILL_T_S + LAB_START_S))
+
+# back_after AFTER_US: a login after AFTER_US and an ack after that login
+# are in the log; sets t_conn and t_ack.
+back_after() {
+	t_conn=$(first_event "$log" connected "$1") t_ack=''
+	[[ -n $t_conn ]] && t_ack=$(first_event "$log" ack "$t_conn")
+	[[ -n $t_ack ]] || { echo "login at '${t_conn:-none}', no ack after it"; return 1; }
+}
+
+# wait_back AFTER_US: until a login after AFTER_US and an ack after that
+# (DRILL_WAIT_S). Sets t_disc, t_conn and t_ack: the first disconnected,
 # connected and ack (after that login) lines' times, or empty.
 wait_back() {
-	t_conn='' t_ack=''
-	for _ in $(seq 300); do
-		t_conn=$(first_event "$log" connected "$1")
-		[[ -n $t_conn ]] && t_ack=$(first_event "$log" ack "$t_conn")
-		[[ -n $t_ack ]] && break
-		sleep 0.05
-	done
+	lab_wait_for "$DRILL_WAIT_S" "the drill client back after $1" back_after "$1"
+	back_after "$1" >/dev/null
 	t_disc=$(first_event "$log" disconnected "$1")
 }
 
@@ -67,14 +75,10 @@ wait_back() {
 drill_start() {
 	# shellcheck disable=SC2016 # expanded by that sh
 	lab_exec client sh -c 'echo $$ >"$0"; exec "$@"' "$1.pid" \
-		"$ISCSI_CLIENT" -T 1000 -t 10 "$2" $IQN 1 drill 0 $BLOCKS "$1" \
+		"$ISCSI_CLIENT" -T 1000 -t "$DRILL_T_S" "$2" $IQN 1 drill 0 $BLOCKS "$1" \
 		>"$1.out" 2>"$1.err" &
 	drill=$!
-	for _ in $(seq 100); do
-		[[ -s $1.pid ]] && return 0
-		sleep 0.01
-	done
-	return 1
+	lab_wait_for "$LAB_START_S" "the drill client's pid file" test -s "$1.pid"
 }
 
 # drill_stop LOG: SIGTERM to the client; its exit status.
@@ -90,10 +94,12 @@ tap_is "floating IP on a" $? 0
 
 log=$SHARED/drill.log
 drill_start "$log" "$VIP"
-for _ in $(seq 200); do
-	(($(count_events "$log" ack) >= 500)) && break
-	sleep 0.02
-done
+acks_at_least() {
+	local n
+	n=$(count_events "$1" ack)
+	((n >= $2)) || { echo "$n acks"; return 1; }
+}
+lab_wait_for "$DRILL_WAIT_S" "500 acknowledged writes" acks_at_least "$log" 500
 sleep 1
 tap_is "the client logged in to a once" "$(count_events "$log" connected)" 1
 before=$(count_events "$log" ack)

@@ -41,20 +41,24 @@ nexus() { tgt_targets a | sed -n 's/^ *I_T nexus: //p' | tr '\n' ' '; }
 count_events() {
 	awk -v w="$2" '$2 == w { n++ } END { print n + 0 }' "$1"
 }
+RELOAD_CLIENT_T_S=10
 # wait_acks LOG N: until the log has N more acknowledged writes than now.
 wait_acks() {
 	local want=$(($(count_events "$1" ack) + $2))
-	for _ in $(seq 500); do
-		(($(count_events "$1" ack) >= want)) && return 0
-		sleep 0.02
-	done
-	return 1
+	# A write is a few ms quiet; the client gives up after its own -t
+	# without a session: that, plus LAB_START_S, bounds any N here.
+	lab_wait_for $((RELOAD_CLIENT_T_S + LAB_START_S)) "$2 more acknowledged writes" acks_reach "$1" "$want"
+}
+acks_reach() {
+	local n
+	n=$(count_events "$1" ack)
+	((n >= $2)) || { echo "$n acks"; return 1; }
 }
 
 log=$SHARED/reload.log
 # shellcheck disable=SC2016 # expanded by that sh
 lab_exec client sh -c 'echo $$ >"$0"; exec "$@"' "$log.pid" \
-	"$ISCSI_CLIENT" -T 1000 -t 10 "$A" $IQN 1 drill 0 1000 "$log" >"$log.out" 2>"$log.err" &
+	"$ISCSI_CLIENT" -T 1000 -t "$RELOAD_CLIENT_T_S" "$A" $IQN 1 drill 0 1000 "$log" >"$log.out" 2>"$log.err" &
 drill=$!
 wait_acks "$log" 100
 tap_is "the client writes to LUN 1" $? 0 || tap_diag "$(cat "$log.err")"

@@ -248,14 +248,11 @@ tap_is "  and removes the left-over" "$(ip netns list | grep -c "^th-$L4-")" 0
 tap_check "  with its state" test ! -e "$OWN_DIR/$L4"
 # The same name again, once its owner is gone: a left-over, so up replaces it.
 kill -KILL "$OTHER"
-wait_gone() { # PID: gone or a zombie (this shell disowned it)
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[[ $(cat "/proc/$1/stat" 2>/dev/null) == *") Z "* || ! -e /proc/$1 ]] && return 0
-		sleep 0.05
-	done
-	return 1
+gone() { # PID: gone or a zombie (this shell disowned it)
+	[[ $(cat "/proc/$1/stat" 2>/dev/null) == *") Z "* || ! -e /proc/$1 ]] || { echo "still running"; return 1; }
 }
+# SIGKILL ends a process at once; LAB_START_S covers a busy scheduler.
+wait_gone() { lab_wait_for "$LAB_START_S" "pid $1 to end" gone "$1"; }
 tap_check "the other run has ended" wait_gone "$OTHER"
 out=$(ol -n "$L3" up x 2>&1)
 rc=$?

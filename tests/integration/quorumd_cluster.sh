@@ -102,6 +102,9 @@ tap_diag "b: $(quorum b)"
 tap_like "  a is still quorate" "$(quorum a)" '^quorate=Yes .* dev=V$'
 tap_like "  b is still not quorate" "$(quorum b)" '^quorate=No .* dev=NV$'
 tap_is "  the roles did not move" "$(qd_role a) $(qd_role b)" "primary secondary"
+tap_like "  a cast the device's vote on the new membership at once, not at its next tick" \
+	"$(qd_log a)" "new membership: the device's vote cast on it at once"
+tap_unlike "  b, not primary, did not" "$(qd_log b)" "new membership: the device's vote cast"
 tap_is "  nobody was fenced" "$(qd_power_offs a)$(qd_power_offs b)" 00
 
 lab_cable b up

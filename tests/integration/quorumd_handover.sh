@@ -25,7 +25,6 @@ qd_wait_role a primary 15 && qd_wait_role b secondary 5
 tap_is "a primary, b secondary" "$(qd_role a) $(qd_role b)" "primary secondary"
 tap_is "  status says the services run on a" "$(qd_state a services)" started
 
-running() { lab_exec "$1" pgrep -x twinhead-quorum >/dev/null; }
 order_ok() { # OLD NEW: OLD's last demote ended, and NEW's last promote began after
 	local b0 end begin
 	b0=$(qd_hook_ns "$1" secondary begin) end=$(qd_hook_ns "$1" secondary end)
@@ -45,6 +44,10 @@ tap_check "  b's promote began after a's demote ended" order_ok a b
 tap_is "  nobody was fenced" "$(qd_power_offs a)$(qd_power_offs b)" 00
 tap_unlike "  b never judged a stale (a kept writing during its demote)" "$(qd_log b)" \
 	"peer lease stale"
+# a's slot goes from released to secondary at a's first tick after it saw
+# b primary: wait for it (qd_bound), then read the flag.
+slot_state_is() { [[ $(qd_slot "$1" state) == "$2" ]] || { echo "slot says $(qd_slot "$1" state)"; return 1; }; }
+lab_wait_for "$(qd_bound a)" "a's slot to say secondary" slot_state_is a secondary
 tap_is "  a is secondary with its services down (slot flag)" \
 	"$(qd_slot a state) $(($(qd_slot a flags) & 4))" "secondary 4"
 tap_like "  a logged the release after its hooks" "$(qd_log a)" \
@@ -60,8 +63,8 @@ tap_is "  nobody was fenced" "$(qd_power_offs a)$(qd_power_offs b)" 00
 tap_unlike "  a never judged b stale" "$(qd_log a)" "peer lease stale"
 tap_is "  b's final slot: released, services down" \
 	"$(qd_slot b state) $(($(qd_slot b flags) & 4))" "released 4"
-for ((i = 0; i < 50; i++)); do running b || break; sleep 0.1; done
-tap_check "  b's daemon exited" eval '! running b'
+qd_wait_exit b
+tap_check "  b's daemon exited" eval '! qd_running b'
 st=$(lab_exec b "$QD" status -c "$QD_SHARED/b.conf" 2>/dev/null); rc=$?
 tap_is "  status of the stopped daemon exits 3" "$rc" 3
 tap_like "  and says the state is stale, not running" "$st" "stale=not-running"
@@ -86,9 +89,14 @@ tap_is "  nobody was fenced" "$(qd_power_offs a)$(qd_power_offs b)" 00
 
 qd_stop a TERM
 n0=$(qd_log a | grep -c "DEMOTE FAILED")
-for ((i = 0; i < 150; i++)); do (($(qd_log a | grep -c "DEMOTE FAILED") > n0)) && break; sleep 0.1; done
+more_demote_failed() {
+	local n
+	n=$(qd_log a | grep -c "DEMOTE FAILED")
+	((n > n0)) || { echo "$n DEMOTE FAILED lines"; return 1; }
+}
+lab_wait_for "$(qd_bound a)" "a's second DEMOTE FAILED" more_demote_failed
 qd_wait_writes b "$PEER_WRITES" 20
-tap_check "SIGTERM, failing demote: the daemon does not exit" running a
+tap_check "SIGTERM, failing demote: the daemon does not exit" qd_running a
 tap_is "  a stays primary" "$(qd_role a)" primary
 tap_is "  b stays secondary" "$(qd_role b)" secondary
 tap_is "  nobody was fenced" "$(qd_power_offs a)$(qd_power_offs b)" 00
@@ -103,7 +111,7 @@ tap_is "  still nobody fenced" "$(qd_power_offs a)$(qd_power_offs b)" 00
 qd_start a
 qd_wait_role a secondary 15
 qd_stop a TERM
-for ((i = 0; i < 100; i++)); do running a || break; sleep 0.1; done
+qd_wait_exit a
 "$QDISK" release "$QD_SHARED/qd.img" --node 2 >/dev/null
 if qd_wait_log b "release refused" 10; then tap_ok "release with the peer stopped: refused"; else tap_not_ok "release with the peer stopped: refused"; fi
 tap_is "  b stays primary" "$(qd_role b)" primary

@@ -40,7 +40,7 @@ tap_unlike "  b never claimed primary" "$(nl_log b)" "taking primary|taking over
 
 # With the library, the same head fences a and takes over.
 qd_stop b TERM
-for ((i = 0; i < 50; i++)); do lab_exec b pgrep -x twinhead-quorum >/dev/null || break; sleep 0.1; done
+qd_wait_exit b
 qd_start b
 if qd_wait_role b primary 15; then tap_ok "restarted with libfreeipmi, b takes over"; else tap_not_ok "restarted with libfreeipmi, b takes over"; fi
 tap_like "  after the power-off of a was confirmed" "$(nl_log b)" "node 1 power-off confirmed"

@@ -97,7 +97,9 @@ tap_like "  and says so" "$(wd_log b)" "lease fresh again: petting the watchdog"
 
 # A clean shutdown stops the watchdog: the magic close.
 qd_stop b TERM
-for ((i = 0; i < 50; i++)); do [[ $(wd_last b) == V ]] && break; sleep 0.1; done
+# A shutdown: the demote hooks and a final slot write, within qd_bound.
+wd_closed() { [[ $(wd_last "$1") == V ]] || { echo "last byte '$(wd_last "$1")'"; return 1; }; }
+lab_wait_for "$(qd_bound b)" "b's magic close" wd_closed b
 tap_is "b shut down cleanly: the watchdog got the magic close" "$(wd_last b)" V
 tap_like "  and b says it stopped it" "$(wd_log b)" "watchdog .* stopped"
 wd_start b
@@ -123,7 +125,7 @@ tap_isnt "  a is not primary" "$(qd_role a)" primary
 # written, so the peer may still rely on its reset: no magic close.
 before=$(wd_size a)
 qd_stop a TERM
-for ((i = 0; i < 50; i++)); do lab_exec a pgrep -x twinhead-quorum >/dev/null || break; sleep 0.1; done
+qd_wait_exit a
 tap_isnt "a stopped without its disk: no magic close" "$(wd_last a)" V
 tap_is "  not even a last pet" "$(wd_size a)" "$before"
 tap_like "  and a says why" "$(wd_log a)" "NOT stopping the watchdog"

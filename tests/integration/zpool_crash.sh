@@ -47,14 +47,16 @@ writer() {
 		done' _ "$(zfs_mnt)/tank/data/round$1" "$shared/done.$1"
 }
 
-# wait_writes ROUND N: until N writes are logged (at most 15 s).
+# wait_writes ROUND N: until N writes are logged. A write is 64 KiB with
+# an fsync, 10-30 ms quiet on zfs-fuse: N of them take at most N * 30 ms;
+# LAB_MARGIN times that plus LAB_START_S for the writer itself.
+writes_logged() {
+	local n
+	n=$(wc -l <"$shared/done.$1" 2>/dev/null)
+	((${n:-0} >= $2)) || { echo "${n:-0} writes logged"; return 1; }
+}
 wait_writes() {
-	local i
-	for i in $(seq 150); do
-		[[ -f $shared/done.$1 ]] && (($(wc -l <"$shared/done.$1") >= $2)) && return 0
-		sleep 0.1
-	done
-	return 1
+	lab_wait_for $((LAB_START_S + LAB_MARGIN * $2 * 30 / 1000)) "writer $1's $2 writes" writes_logged "$1" "$2"
 }
 
 # verify ROUND NODE: every logged write is on NODE with its md5.

@@ -27,10 +27,10 @@ sum=$(lab_exec a md5sum "$(zfs_mnt)/tank/blob" | cut -d' ' -f1)
 # --- checksum errors on one leg ------------------------------------------------------
 dd if=/dev/zero of="$disks/d1" bs=1M seek=4 count=40 conv=notrunc status=none
 lab_exec a zpool scrub tank
-for _ in $(seq 100); do
-	zp a status tank | grep -q 'scrub completed' && break
-	sleep 0.1
-done
+# The scrub reads 16 MiB on each leg: well under a second quiet; LAB_MARGIN
+# times a second, plus LAB_START_S.
+scrub_done() { zp a status tank | grep -q 'scrub completed' || { zp a status tank | grep scrub; return 1; }; }
+lab_wait_for $((LAB_MARGIN * 1 + LAB_START_S)) "the scrub" scrub_done
 tap_like "the scrub found the damage" "$(zp a status tank)" 'd1 +ONLINE +0 +0 +[1-9]'
 zpool_run a monitor
 tap_is "checksum errors: depth 0 still 0 (the pool is ONLINE)" $? 0

@@ -72,11 +72,15 @@ lab_exec a sh -c "dd if=/dev/urandom of='$(zfs_mnt)/tank/fill' bs=128k count=400
 pool_write_errors() {
 	zp a status tank | awk '$1 == "tank" && NF >= 5 { print $4; exit }'
 }
-for ((i = 0; i < 600; i++)); do
+# The writes that fill the disks reach them at the next txg sync (zfs-fuse:
+# every 5 s): LAB_MARGIN times that, plus LAB_START_S.
+writes_fail() {
+	local w
 	w=$(pool_write_errors)
-	[[ -n $w && $w != 0 ]] && break
-	sleep 0.1
-done
+	[[ -n $w && $w != 0 ]] || { echo "WRITE count '${w:-none}'"; return 1; }
+}
+lab_wait_for $((LAB_MARGIN * 5 + LAB_START_S)) "failed writes on the pool's row" writes_fail
+w=$(pool_write_errors)
 tap_like "the pool's writes fail (WRITE count of the pool's row: $w)" "$w" '^[1-9]'
 tap_like "zpool list still says ONLINE" "$(zp a list -H -o name,health tank)" $'^tank\tONLINE'
 tap_like "zpool status still says state ONLINE, not suspended" "$(zp a status tank | grep -i 'state:\|suspend')" \
@@ -102,10 +106,8 @@ stuck() {
 	lab_exec a sh -c 'grep -lE "^(17|18|74|75|277|295|296) " /proc/$(pidof tgtd)/task/*/syscall' \
 		2>/dev/null
 }
-for ((i = 0; i < 200; i++)); do
-	[[ -n $(stuck) ]] && break
-	sleep 0.1
-done
+# The client logs in and writes within its own -t 50 or gives up.
+lab_wait_for $((50 + LAB_START_S)) "a tgtd thread stuck in the pool" stuck
 tap_like "a write through tgtd is stuck in the pool" "$(stuck)" "syscall" ||
 	tap_diag "$(lab_exec a sh -c 'head -c 40 /proc/$(pidof tgtd)/task/*/syscall')"
 lab_exec a timeout -s KILL "$((TIMEOUT_MS / 1000))" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \

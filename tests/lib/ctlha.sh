@@ -20,8 +20,11 @@
 #                               in the lab's shared dir (same device id on
 #                               every head)
 #   emu_wait NODE NAME VALUE [SECONDS]
-#                               wait (default 15 s) until kern.cam.ctl.NAME
-#                               reads VALUE; returns 1 if it never does
+#                               wait (EMU_WAIT_S, or SECONDS if longer)
+#                               until kern.cam.ctl.NAME reads VALUE;
+#                               returns 1 and says so if it never does
+#   emu_is NODE NAME VALUE, emu_field_is NODE KEY VALUE
+#                               the predicates, for lab_wait_for
 #   emu_log NODE                NODE's ctlemud log (the EMULATION messages)
 
 CTLEMU=$TH_BUILDDIR/lab/ctlemu
@@ -84,13 +87,28 @@ emu_lun() {
 		-o "file=$file" >/dev/null
 }
 
+# The slowest change emu_wait waits for is a link loss found by the
+# emulator's TCP keepalive (1 s idle, then 5 probes 1 s apart: 6 s);
+# LAB_MARGIN times that.
+EMU_WAIT_S=$((LAB_MARGIN * (1 + 5 * 1)))
+
+# (On a mismatch they print what they read: lab_wait_for shows it.)
+emu_is() {
+	local v
+	v=$(emu_get "$1" "$2" 2>/dev/null)
+	[[ $v == "$3" ]] || { echo "kern.cam.ctl.$2 reads '$v'"; return 1; }
+}
+emu_field_is() {
+	local v
+	v=$(emu_field "$1" "$2" 2>/dev/null)
+	[[ $v == "$3" ]] || { echo "$2 is '$v'"; return 1; }
+}
+
 emu_wait() {
-	local node=$1 name=$2 want=$3 secs=${4:-15} i
-	for ((i = 0; i < secs * 20; i++)); do
-		[[ $(emu_get "$node" "$name" 2>/dev/null) == "$want" ]] && return 0
-		sleep 0.05
-	done
-	return 1
+	local secs=$EMU_WAIT_S
+	((${4:-0} > secs)) && secs=$4
+	lab_wait_for "$secs" "$1's kern.cam.ctl.$2 to read $3" \
+		emu_is "$1" "$2" "$3"
 }
 
 emu_log() {

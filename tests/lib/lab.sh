@@ -27,8 +27,11 @@
 #   LAB_START_S                 the bound for a daemon to answer after it
 #                               started (the lab's own, see below)
 #   lab_wait_neigh_mac NODE IP MAC
-#                               wait up to 1 s, sending nothing, for
-#                               NODE's entry for IP to show MAC
+#                               wait, sending nothing, for NODE's entry
+#                               for IP to show MAC (LAB_NEIGH_S)
+#   LAB_MARGIN                  how many times the configured time a wait
+#                               allows (10): the tests' only guess at how
+#                               slow a busy machine is
 #
 # Tests run in parallel: give each its own lab NAME (at most 8 of [a-z0-9]).
 # The lab's real name is NAME plus TWINHEAD_LAB_SUFFIX (make check sets one
@@ -182,11 +185,17 @@ lab_neigh_mac() {
 		awk '{for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1)}'
 }
 
+# floatip's announcements with its defaults (arp_count 5, arp_interval_ms
+# 200) span 1 s; after that nothing can move the entry. LAB_MARGIN times that.
+LAB_MARGIN=10
+LAB_NEIGH_S=$((LAB_MARGIN * 5 * 200 / 1000))
+
+lab_neigh_mac_is() {
+	local m
+	m=$(lab_neigh_mac "$1" "$2")
+	[[ $m == "$3" ]] || { echo "the entry shows '${m:-nothing}'"; return 1; }
+}
+
 lab_wait_neigh_mac() {
-	local i
-	for i in $(seq 20); do
-		[[ $(lab_neigh_mac "$1" "$2") == "$3" ]] && return 0
-		sleep 0.05
-	done
-	return 1
+	lab_wait_for "$LAB_NEIGH_S" "$1's neighbour entry for $2 to show $3" lab_neigh_mac_is "$1" "$2" "$3"
 }

@@ -17,9 +17,11 @@
 #   qd_hook_ns NODE ROLE EDGE      when NODE's last ROLE hook began or ended
 #                                  (EDGE begin|end|fail), ns since the epoch
 #   qd_slot NODE KEY               a field of NODE's slot on the disk (dump)
-#   qd_wait_writes NODE N SECS     wait until NODE wrote its slot N more times
+#   qd_wait_writes NODE N [SECS]   wait until NODE wrote its slot N more times
+#                                  (bound derived from interval_ms)
+#   qd_wait_exit NODE              wait (qd_bound) until NODE's daemon exited
 #   qd_log NODE                    NODE's daemon log
-#   qd_wait_log NODE REGEX SECS    wait until NODE's log matches
+#   qd_wait_log NODE REGEX [SECS]  wait until NODE's log matches (qd_bound)
 #
 # The hook stands for the services and logs each call with timestamps (one
 # host clock for all nodes). A demote takes $QD_SHARED/demote-sleep.NODE
@@ -170,29 +172,52 @@ qd_slot() {
 		grep -o "{\"node\":$id,[^}]*}" | grep -o "\"$2\":[^,}]*" | sed 's/^[^:]*://; s/"//g'
 }
 
+# qd_wait_writes NODE N [SECS]: N more slot writes take N intervals;
+# LAB_MARGIN times that plus LAB_START_S (a daemon just started), or SECS
+# when longer. Says what it saw when that runs out.
 qd_wait_writes() {
-	local s0 i
+	local s0 s bound deadline
 	s0=$(qd_slot "$1" seq)
-	for ((i = 0; i < $3 * 10; i++)); do
-		(($(qd_slot "$1" seq) >= s0 + $2)) && return 0
+	bound=$((LAB_START_S + LAB_MARGIN * $2 * $(qd_conf "$1" interval_ms 500) / 1000))
+	((${3:-0} > bound)) && bound=$3
+	deadline=$((SECONDS + bound))
+	while :; do
+		s=$(qd_slot "$1" seq)
+		((${s:-0} >= ${s0:-0} + $2)) && return 0
+		if ((SECONDS >= deadline)); then
+			tap_diag "$1's slot: waited ${bound}s for $2 writes after seq ${s0:-none}, it is at ${s:-none}"
+			return 1
+		fi
 		sleep 0.1
 	done
-	return 1
 }
 
 # Enough slot writes of a head for its peer to have judged it stale and
 # acted (a timeout is 4 intervals, plus the candidate step), with a margin.
 QD_SETTLE_WRITES=8
 
+qd_running() { lab_exec "$1" pgrep -x twinhead-quorum >/dev/null; }
+qd_exited() { ! qd_running "$1" || { echo "still running"; return 1; }; }
+# A stopping daemon runs its demote hooks and writes a last slot: qd_bound.
+qd_wait_exit() { lab_wait_for "$(qd_bound "$1")" "$1's daemon to exit" qd_exited "$1"; }
+
 qd_log() {
 	cat "$(lab_state_dir)"/nodes/"$1"/log/qd*.log 2>/dev/null
 }
 
+# qd_wait_log NODE REGEX [SECS]: what the daemon logs follows a role
+# change, a fence or a disk event, all within qd_bound; SECS when longer.
 qd_wait_log() {
-	local i
-	for ((i = 0; i < $3 * 10; i++)); do
-		qd_log "$1" | grep -Eq -- "$2" && return 0
+	local bound deadline
+	bound=$(qd_bound "$1")
+	((${3:-0} > bound)) && bound=$3
+	deadline=$((SECONDS + bound))
+	until qd_log "$1" | grep -Eq -- "$2"; do
+		if ((SECONDS >= deadline)); then
+			tap_diag "$1's quorumd log: waited ${bound}s for /$2/; its last lines:"
+			qd_log "$1" | tail -n 5 | while read -r l; do tap_diag "  $l"; done
+			return 1
+		fi
 		sleep 0.1
 	done
-	return 1
 }
