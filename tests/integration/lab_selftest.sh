@@ -262,4 +262,24 @@ tap_isnt "  with a new node" "$(ol -n "$L3" pid x 2>&1)" "$L3INIT"
 tap_check "  owned by this test now: down works" ol -n "$L3" down
 tap_is "run-suffix: base 36 of a pid" "$("$TWINHEAD_LAB" run-suffix 46655) $("$TWINHEAD_LAB" run-suffix 36)" "zzz 10"
 
+# --- the VM tier's segments: a multicast port another live lab uses --------------------
+# selfvma and selfvmjgh hash to the same port (29317). A live "qemu" (a
+# sleep under that name) in selfvma's state makes `up selfvmjgh` refuse
+# before it builds or boots anything.
+if command -v qemu-system-x86_64 >/dev/null; then
+	VMD=$(mktemp -d "${TMPDIR:-/tmp}/th-selftest-vm.XXXXXX")
+	mkdir -p "$VMD/selfvma"
+	cp "$(command -v sleep)" "$VMD/qemu-fake"
+	"$VMD/qemu-fake" 60 &
+	fake=$!
+	echo "$fake" >"$VMD/selfvma/a.pid"
+	out=$(TWINHEAD_VM_DIR=$VMD TWINHEAD_VM_NAME=selfvmjgh TWINHEAD_VM_IMAGES=/nonexistent \
+		"$TH_SRCDIR/lab/vm/twinhead-vm" up a 2>&1)
+	tap_isnt "twinhead-vm up: refused while a live lab has the same multicast port" $? 0
+	tap_like "  naming that lab and the port" "$out" "lab 'selfvma' runs on the same multicast port 29317"
+	tap_check "  and created nothing" test ! -e "$VMD/selfvmjgh"
+	kill "$fake" 2>/dev/null
+	wait "$fake" 2>/dev/null
+	rm -rf "$VMD"
+fi
 tap_done
