@@ -1236,6 +1236,20 @@ static int zp_start_locked(struct zp *z)
 			th_log(LOG_WARNING, "start: %lld ms left for the import, but a multihost "
 			       "activity check can take %lld ms: raise the start timeout if %s "
 			       "has multihost=on", zp_ms(d), (long long)need, z->pool);
+		/* Every zpool import scans the disks afresh, and on a multihost
+		 * pool last active elsewhere each scan runs the activity check:
+		 * an import refused as "in use", then repeated with -f, pays it
+		 * twice (9.0 s instead of 4.7 s at 100 ms in the VM tier; about
+		 * 50 s instead of 25 s at the default 1000 ms, near the default
+		 * start timeout). When -f is allowed anyway, take the same
+		 * decision before the first import instead of after it. ZFS
+		 * still refuses, even -f, a pool whose heartbeats it sees. */
+		if (zp_may_force(z, why, sizeof(why))) {
+			th_log(LOG_INFO, "start: importing %s with -f at once (%s): on a "
+			       "multihost pool a refused import would run the activity check "
+			       "twice", z->pool, why);
+			forced = true;
+		}
 	}
 
 	if (z->have_guid) {
@@ -1243,18 +1257,18 @@ static int zp_start_locked(struct zp *z)
 		if (rc != OCF_SUCCESS)
 			return rc;
 	}
-	zp_import_run(z, false, no_mount, d, &im);
+	zp_import_run(z, forced, no_mount, d, &im);
 	if (!im.ok && im.rc == 0 && im.err == ZPOOL_ERR_NO_OPTION_N) {
 		/* zfs-fuse: no -N. Import, then unmount what got mounted. */
 		th_log(LOG_INFO, "start: this zpool has no import -N: importing %s and "
 		       "unmounting its datasets after", z->pool);
 		no_mount = false;
 		unmount_after = true;
-		zp_import_run(z, false, no_mount, d, &im);
+		zp_import_run(z, forced, no_mount, d, &im);
 	}
 	if (!im.ok && im.rc == 0 && im.err == ZPOOL_ERR_NOT_FOUND && zp_rescan(z, d))
-		zp_import_run(z, false, no_mount, d, &im);
-	if (!im.ok && im.rc == 0 && im.err == ZPOOL_ERR_IN_USE) {
+		zp_import_run(z, forced, no_mount, d, &im);
+	if (!im.ok && im.rc == 0 && im.err == ZPOOL_ERR_IN_USE && !forced) {
 		zp_foreign_desc(&im, host, sizeof(host));
 		if (!zp_may_force(z, why, sizeof(why)))
 			return ocf_fail(ctx, OCF_ERR_GENERIC,
@@ -1628,8 +1642,10 @@ static const struct ocf_agent zpool_agent = {
 		TWINHEAD_RUNDIR "/zpool-POOL.lock\n"
 		"Serialises start and stop of one pool on this node.\n"
 		".SH NOTES\n"
-		"Verified with zfs-fuse 0.7 in the project's lab (two heads, file vdevs); "
-		"OpenZFS's wording is parsed from its source. See docs/zpool.md.\n",
+		"Verified with zfs-fuse 0.7 in the project's lab (two heads, file vdevs), "
+		"and with OpenZFS 2.1.11 on Debian 12's kernel in qemu guests sharing a "
+		"raw disk (lab/vm: import -N, cachefile=none, multihost, the kstat "
+		"monitor, a frozen zpool, a busy export). See docs/zpool.md.\n",
 };
 
 int main(int argc, char **argv)

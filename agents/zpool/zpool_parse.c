@@ -502,6 +502,9 @@ enum zpool_err zpool_parse_error(const char *err, size_t len)
 		{ ZPOOL_ERR_PERM, "permission denied" },
 		{ ZPOOL_ERR_PERM, "must be run as root" },
 		{ ZPOOL_ERR_ACTIVE, "is imported on host" },
+		/* zpool 2.1's own check before the import (zpool_main.c
+		 * do_import): "pool is imported on b (hostid: 0xa0a0a0a2)". */
+		{ ZPOOL_ERR_ACTIVE, "pool is imported on " },
 		{ ZPOOL_ERR_ACTIVE, "currently imported on" },
 		{ ZPOOL_ERR_MMP_NO_HOSTID, "hostid is not set" },
 		{ ZPOOL_ERR_IN_USE, "in use from other system" },
@@ -566,9 +569,13 @@ int zpool_parse_foreign(const char *err, size_t len, struct zpool_foreign *f)
 
 		if (q)
 			zp_host(f->host, sizeof(f->host), p, (size_t)(q - p));
-	} else if ((at = zp_find(err, len, "accessed by ")) >= 0) {
-		const char *p = err + at + 12;
-		size_t rest = len - (size_t)at - 12;
+	} else if ((at = zp_find(err, len, "accessed by ")) >= 0 ||
+		   (at = zp_find(err, len, "is imported on ")) >= 0) {
+		/* "Last accessed by NAME (hostid=...)", and zpool 2.1's
+		 * "pool is imported on NAME (hostid: 0x...)". */
+		size_t skip = zp_find(err, len, "accessed by ") == at ? 12 : 15;
+		const char *p = err + at + skip;
+		size_t rest = len - (size_t)at - skip;
 		long paren = zp_find(p, rest, " (hostid");
 
 		if (paren >= 0 && !memchr(p, '\n', (size_t)paren))

@@ -45,7 +45,7 @@ ms_of() { sed -n 's/^ms=//p' <<<"$1"; }
 for n in a b; do
 	vm_ok "OpenZFS loads in $n" "$n" "modprobe zfs && echo $MMP_MS >/sys/module/zfs/parameters/zfs_multihost_interval"
 done
-tap_like "  zpool is OpenZFS's" "$(vm_run a 'zpool version 2>&1 | head -1')" '^zfs(utils)?-2\.
+tap_like "  zpool is OpenZFS's" "$(vm_run a 'zpool version 2>&1 | head -1')" '^zfs(utils)?-2\.'
 vm_ok "a creates a multihost mirror on the enclosure, b booted before" a \
 	'zpool create -f -o multihost=on -o cachefile=none -O mountpoint=/tank tank mirror \
 	/dev/disk/by-id/virtio-encl0 /dev/disk/by-id/virtio-encl1 && zfs create tank/luns && zpool export tank'
@@ -69,6 +69,8 @@ vm_poweroff b
 out=$(agent a start OCF_RESKEY_force=always OCF_RESKEY_mount=false)
 tap_is "after b's power loss, start on a imports" $? 0 || tap_diag "$out"
 tap_diag "MMP import after power loss at ${MMP_MS} ms: $(ms_of "$out") ms (start timeout $START_TIMEOUT_MS ms)"
+tap_like "  with -f at once: one activity check, not a refused import and a second one" \
+	"$out" "importing tank with -f at once"
 [[ -n ${VM_RESULTS:-} ]] && echo "mmp interval_ms=$MMP_MS import_ms=$(ms_of "$out")" >>"$VM_RESULTS"
 
 # monitor: the kstat answers for an ONLINE pool; nothing is executed.
@@ -77,11 +79,15 @@ tap_is "monitor on a: running" $? 0 || tap_diag "$out"
 execs=$(vm_run a "cd /tmp && OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=tank OCF_RESKEY_pool=tank \
 strace -f -qq -e trace=execve -o /tmp/monitor.strace $AGENT monitor >/dev/null 2>&1; grep -c execve /tmp/monitor.strace")
 tap_is "  it executes nothing but itself (read the kstat)" "$execs" 1
-vm_run a 'zpool offline tank virtio-encl1' >/dev/null
+# The second leg by its path in the pool (the import after the power loss
+# may have named it by partition label, by-id or /dev/vdb1).
+leg=$(vm_run a 'want=$(readlink -f /dev/disk/by-id/virtio-encl1-part1)
+for p in $(zpool status -P tank | grep -o "/dev/[^ ]*"); do [ "$(readlink -f "$p")" = "$want" ] && echo "$p"; done')
+vm_ok "  a leg of the mirror taken offline ($leg)" a "zpool offline tank '$leg'"
 out=$(agent a monitor)
 tap_is "a DEGRADED pool: monitor returns 190" $? 190
 tap_like "  and says why" "$out" "DEGRADED"
-vm_run a 'zpool online tank virtio-encl1' >/dev/null
+vm_ok "  the leg back online" a "zpool online tank '$leg' && zpool wait -t resilver tank"
 
 # A frozen zpool: a wrapper that stops itself before it runs zpool.
 vm_run a 'printf "#!/bin/sh\nkill -STOP \$\$\nexec /sbin/zpool \"\$@\"\n" >/tmp/zpool-frozen; chmod +x /tmp/zpool-frozen'
@@ -102,13 +108,18 @@ out=$(agent a stop)
 tap_is "stop on a" $? 0 || tap_diag "$out"
 out=$(agent a start)
 tap_is "start with mount=true" $? 0 || tap_diag "$out"
-vm_run a 'cd /tank/luns && setsid sleep 600 </dev/null >/dev/null 2>&1 & echo' >/dev/null
-holder=$(vm_run a 'pgrep -x sleep')
+# One process holds the dataset: the subshell execs setsid, which execs
+# sleep (a backgrounded `cd ... && sleep` would leave the waiting subshell
+# holding the directory too, and the agent rightly names it).
+vm_run a '(cd /tank/luns && exec setsid sleep 600) </dev/null >/dev/null 2>&1 &' >/dev/null
+# pgrep -x sleep would also find PID 1's own sleep (lab/vm/init).
+holder=$(vm_run a "pgrep -f '^sleep 600$'")
 out=$(agent a stop OCF_RESKEY_busy_retries=2)
 tap_is "stop of a busy pool fails" $? 1
 tap_like "  naming the holder" "$out" "held by sleep\[$holder\]"
 tap_is "  after 2 retries" "$(grep -c 'is busy.*retrying' <<<"$out")" 2
 out=$(agent a stop OCF_RESKEY_export_force=true OCF_RESKEY_busy_retries=0)
 tap_is "stop with export_force=true" $? 0 || tap_diag "$out"
-tap_is "  the pool is exported" "$(vm_run a 'zpool list -H -o name 2>&1')" "no pools available"
+tap_is "  the pool is exported (zpool list -H prints nothing)" "$(vm_run a 'zpool list -H -o name 2>&1')" ""
+tap_is "  the holder was stopped" "$(vm_run a "pgrep -f '^sleep 600$'")" ""
 tap_done

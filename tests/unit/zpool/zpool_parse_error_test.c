@@ -33,6 +33,12 @@ static const char openzfs_mmp[] =
 	"cannot import 'tank': pool is imported on host 'head-a' (hostid=8a3c21f0).\n"
 	"Export the pool on the other system, then run 'zpool import'.\n";
 
+/* zpool 2.1.11 in a VM-tier guest (tests/vm/zpool_openzfs.sh), import
+ * without -f while head b writes its multihost heartbeats. */
+static const char openzfs21_mmp[] =
+	"cannot import 'tank': pool is imported on b (hostid: 0xa0a0a0a2)\n"
+	"Export the pool on the other system, then run 'zpool import'.\n";
+
 static const char fuse_no_N[] =
 	"invalid option 'N'\n"
 	"usage:\n"
@@ -78,6 +84,7 @@ START_TEST(classifies_what_openzfs_says)
 {
 	ck_assert_int_eq(classify(openzfs_in_use), ZPOOL_ERR_IN_USE);
 	ck_assert_int_eq(classify(openzfs_mmp), ZPOOL_ERR_ACTIVE);
+	ck_assert_int_eq(classify(openzfs21_mmp), ZPOOL_ERR_ACTIVE);
 	ck_assert_int_eq(classify("cannot import 'tank': pool has the multihost property on and "
 				  "the\nsystem's hostid is not set. Set a unique system hostid "
 				  "with the zgenhostid(8) command.\n"),
@@ -139,6 +146,9 @@ START_TEST(foreign_host_from_openzfs)
 	ck_assert_int_eq(zpool_parse_foreign(openzfs_mmp, strlen(openzfs_mmp), &f), 0);
 	ck_assert_uint_eq(f.hostid, 0x8a3c21f0);
 	ck_assert_str_eq(f.host, "head-a");
+	ck_assert_int_eq(zpool_parse_foreign(openzfs21_mmp, strlen(openzfs21_mmp), &f), 0);
+	ck_assert_uint_eq(f.hostid, 0xa0a0a0a2);
+	ck_assert_str_eq(f.host, "b");
 }
 END_TEST
 
