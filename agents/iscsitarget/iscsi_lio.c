@@ -223,7 +223,9 @@ static int lio_check(struct lio *g)
 			return -EIO;
 		}
 		snprintf(rel, sizeof(rel), "%s/udev_path", so);
-		if (lio_cfs_read(&g->cfs, rel, buf, sizeof(buf)) < 0 || strcmp(buf, l->path) != 0) {
+		if (lio_cfs_read(&g->cfs, rel, buf, sizeof(buf)) < 0)
+			snprintf(buf, sizeof(buf), "(an unreadable udev_path)");
+		if (strcmp(buf, l->path) != 0) {
 			why(g, "LUN %u of target %s is backed by %s, not by %s", l->number, t->iqn,
 			    buf, l->path);
 			return -EIO;
@@ -584,11 +586,16 @@ static int lio_prepare(struct lio *g)
 			return -ENOENT;
 		}
 		/* The kernel opens DBROOT/pr/aptpl_SERIAL and does not make
-		 * directories. */
+		 * directories; DBROOT itself (/var/target unless /etc/target
+		 * existed when target_core_mod loaded) is made by targetcli's
+		 * packages, which a head driven by this agent need not have. */
 		snprintf(pr, sizeof(pr), "%s/pr", g->dbroot);
-		if (mkdir(pr, 0700) < 0 && errno != EEXIST) {
-			why(g, "cannot make %s: %s", pr, strerror(errno));
-			return -errno;
+		rc = mkdir(pr, 0700) < 0 ? -errno : 0;
+		if (rc == -ENOENT && mkdir(g->dbroot, 0755) == 0)
+			rc = mkdir(pr, 0700) < 0 ? -errno : 0;
+		if (rc && rc != -EEXIST) {
+			why(g, "cannot make %s: %s", pr, strerror(-rc));
+			return rc;
 		}
 	}
 	return 0;

@@ -451,6 +451,46 @@ START_TEST(host_link_replaces_a_link_but_not_a_file)
 }
 END_TEST
 
+/* configfs answers readlink with a path relative to the link's directory
+ * (measured on Debian's 6.1: "../../../../../../target/core/iblock_5/lun1"
+ * from iscsi/IQN/tpgt_1/lun/lun_1/lun1); the agent needs the storage
+ * object's name under the root either way. */
+START_TEST(relative_link_text_names_the_storage_object)
+{
+	const char *rel = "iscsi/iqn.x:y/tpgt_1/lun/lun_1/lun1";
+	struct lio_cfs c;
+	char dir[512], link[600], text[600], got[512];
+
+	standin_setup(&c);
+	snprintf(dir, sizeof(dir), "mkdir -p %s/iscsi/iqn.x:y/tpgt_1/lun/lun_1", root);
+	ck_assert_int_eq(system(dir), 0);
+	snprintf(link, sizeof(link), "%s/%s", root, rel);
+	/* As configfs writes it: up to / (root is /tmp/lio_plan_test.PID,
+	 * the link 5 levels below it), then down from there. */
+	snprintf(text, sizeof(text), "../../../../../../../%s/core/iblock_5/lun1", root + 1);
+	ck_assert_int_eq(symlink(text, link), 0);
+	ck_assert_int_eq(lio_cfs_readlink(&c, rel, got, sizeof(got)), 0);
+	ck_assert_str_eq(got, "core/iblock_5/lun1");
+	/* ".", "..", repeated slashes, all resolved without the file system. */
+	unlink(link);
+	ck_assert_int_eq(symlink("../../../../.././core//iblock_5/../iblock_5/lun1", link), 0);
+	ck_assert_int_eq(lio_cfs_readlink(&c, rel, got, sizeof(got)), 0);
+	ck_assert_str_eq(got, "core/iblock_5/lun1");
+	/* Outside the root: the whole path, which names no object of ours. */
+	unlink(link);
+	ck_assert_int_eq(symlink("../../../../../../../elsewhere/x", link), 0);
+	ck_assert_int_eq(lio_cfs_readlink(&c, rel, got, sizeof(got)), 0);
+	ck_assert_str_eq(got, "/elsewhere/x");
+	/* Absolute (the stand-in's own links): as before. */
+	unlink(link);
+	snprintf(text, sizeof(text), "%s/core/iblock_5/lun1", root);
+	ck_assert_int_eq(symlink(text, link), 0);
+	ck_assert_int_eq(lio_cfs_readlink(&c, rel, got, sizeof(got)), 0);
+	ck_assert_str_eq(got, "core/iblock_5/lun1");
+	standin_teardown();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("lio_plan");
@@ -468,6 +508,7 @@ int main(void)
 	tcase_add_test(tc, failing_write_stops_the_plan_there);
 	tcase_add_test(tc, hanging_write_ends_at_the_deadline);
 	tcase_add_test(tc, host_link_replaces_a_link_but_not_a_file);
+	tcase_add_test(tc, relative_link_text_names_the_storage_object);
 	suite_add_tcase(s, tc);
 	return check_tap_run(s);
 }
