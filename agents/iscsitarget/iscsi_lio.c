@@ -179,6 +179,11 @@ static int tpg_lun_so(struct lio *g, unsigned lun, char *so, size_t len)
 	int rc;
 
 	so[0] = '\0';
+	/* The link start makes is named lunN: one readlink, no listing. */
+	snprintf(rel, sizeof(rel), "%s/lun/lun_%u/lun%u", g->tpg, lun, lun);
+	if (lio_cfs_readlink(&g->cfs, rel, so, len) == 0)
+		return 0;
+	so[0] = '\0';
 	snprintf(rel, sizeof(rel), "%s/lun/lun_%u", g->tpg, lun);
 	rc = lio_cfs_list(&g->cfs, rel, names_add, &links);
 	for (size_t i = 0; rc == 0 && i < links.n; i++) {

@@ -177,6 +177,12 @@ int lio_cfs_list(const struct lio_cfs *c, const char *rel,
 
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
+		/* configfs tells the kind in the entry (one lstat per entry
+		 * cost monitor a third of its time with 256 LUNs). */
+		if (e->d_type == DT_DIR || e->d_type == DT_LNK || e->d_type == DT_REG) {
+			rc = fn(e->d_name, e->d_type == DT_DIR, e->d_type == DT_LNK, arg);
+			continue;
+		}
 		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
 		if (lstat(sub, &st) < 0)
 			continue;
