@@ -1086,6 +1086,19 @@ static int zp_may_force(struct zp *z, char *why, size_t len)
 	return 0;
 }
 
+/* The longest wait one `zpool import` of a multihost pool can have on
+ * this host: the activity check twice. OpenZFS 2.1 runs it in the scan's
+ * tryimport and skips it in the import only when the uberblock still
+ * matches the scan's, mmp sequence included; an uberblock last written
+ * by a txg sync has sequence 0, which never matches
+ * (spa_activity_check_required()), so the check runs again: 46-49 s
+ * instead of 24 s at the default interval in the VM tier. */
+static int64_t zp_mmp_wait_ms(const struct os_zfs_mmp *m)
+{
+	return 2 * zpool_mmp_import_wait_ms(m->interval_ms, m->import_intervals,
+					    m->fail_intervals);
+}
+
 /* Explains a failed import (not IN_USE) as the reason. */
 static int zp_import_failed(struct zp *z, const struct zp_import *im, bool forced)
 {
@@ -1098,11 +1111,10 @@ static int zp_import_failed(struct zp *z, const struct zp_import *im, bool force
 		if (os_zfs_mmp(&mmp) == 0)
 			return ocf_fail(ctx, OCF_ERR_GENERIC,
 					"zpool import %s did not finish before the deadline; "
-					"with multihost=on the activity check alone can take %lld "
-					"ms: raise the start timeout", target,
-					(long long)zpool_mmp_import_wait_ms(mmp.interval_ms,
-									    mmp.import_intervals,
-									    mmp.fail_intervals));
+					"with multihost=on its activity checks alone can take %lld "
+					"ms: raise the start timeout, or lower "
+					"zfs_multihost_interval on both heads", target,
+					(long long)zp_mmp_wait_ms(&mmp));
 		return ocf_fail(ctx, OCF_ERR_GENERIC,
 				"zpool import %s did not finish before the deadline: ZFS on "
 				"this node is hung, or the disks do not answer or refuse writes "
@@ -1229,13 +1241,13 @@ static int zp_start_locked(struct zp *z)
 				   ? deadline_left_ms(ctx->deadline) - START_RESERVE_MS
 				   : deadline_left_ms(ctx->deadline) / 2);
 	if (os_zfs_mmp(&mmp) == 0) {
-		int64_t need = zpool_mmp_import_wait_ms(mmp.interval_ms, mmp.import_intervals,
-							mmp.fail_intervals);
+		int64_t need = zp_mmp_wait_ms(&mmp);
 
 		if (deadline_left_ms(d) < need)
 			th_log(LOG_WARNING, "start: %lld ms left for the import, but a multihost "
-			       "activity check can take %lld ms: raise the start timeout if %s "
-			       "has multihost=on", zp_ms(d), (long long)need, z->pool);
+			       "import's activity checks can take %lld ms: raise the start "
+			       "timeout if %s has multihost=on", zp_ms(d), (long long)need,
+			       z->pool);
 		/* Every zpool import scans the disks afresh, and on a multihost
 		 * pool last active elsewhere each scan runs the activity check:
 		 * an import refused as "in use", then repeated with -f, pays it
@@ -1543,8 +1555,7 @@ static int zp_validate_all(struct ocf_ctx *ctx)
 	if (os_zfs_mmp(&mmp) == 0)
 		th_log(LOG_INFO, "this ZFS has multihost protection: an import of a multihost "
 		       "pool can wait %lld ms; give start at least that much more",
-		       (long long)zpool_mmp_import_wait_ms(mmp.interval_ms, mmp.import_intervals,
-							   mmp.fail_intervals));
+		       (long long)zp_mmp_wait_ms(&mmp));
 	return OCF_SUCCESS;
 }
 
@@ -1626,14 +1637,27 @@ static const struct ocf_agent zpool_agent = {
 		".PP\n"
 		"With multihost=on (OpenZFS, distinct hostids), ZFS itself refuses a second "
 		"import while the other head writes its heartbeats, even with -f and even if "
-		"fencing lied. The price is the activity check at every import after a "
-		"failure: up to 1.25 x max(zfs_multihost_import_intervals, 2 x "
-		"zfs_multihost_fail_intervals) x zfs_multihost_interval (agents/zpool/zpool_mmp.c); "
-		"measured with OpenZFS 2.1 in qemu guests (lab/vm's recipe): 24.7 s at the default interval of 1000 ms, "
-		"6.6 to 8.4 s at 200 ms, 4.7 s at 100 ms. Keep the start timeout above that "
-		"bound plus the import itself (the default 60s covers the default interval); "
-		"set the same zfs_multihost_interval on both heads; 100 to 200 ms cut the "
-		"failover by about 20 s at ten or five uberblock writes a second per pool.\n"
+		"fencing lied; the refusal names the host and took 1.5 to 3.3 s in the tests. "
+		"The price is the activity check at every import after a failure: up to "
+		"1.25 x max(zfs_multihost_import_intervals, 2 x zfs_multihost_fail_intervals) "
+		"x zfs_multihost_interval (25 s with the defaults; agents/zpool/zpool_mmp.c), "
+		"and OpenZFS 2.1 runs it twice in one import when the dead head's last "
+		"uberblock came from a txg sync rather than a heartbeat. start with -f after "
+		"a power loss, measured with OpenZFS 2.1.11 in qemu guests (lab/vm, "
+		"bench/vm-mmp.sh, three runs each): 23.7 s once and 46.3 and 49.4 s (two "
+		"checks) at the default interval of 1000 ms; 6.4 to 7.5 s at 200 ms; 3.3 to "
+		"5.2 s at 100 ms.\n"
+		".PP\n"
+		"Give start a timeout of at least twice that bound plus 30 s: 90s at the "
+		"default interval (the default 60s left 10 s in the slowest run), 60s at 200 "
+		"ms or less. Set the same tunables on both heads (the importer's and the dead "
+		"head's both count). A shorter interval shortens the failover, but a head "
+		"suspends its own pool when no heartbeat reaches the disks for "
+		"zfs_multihost_fail_intervals x zfs_multihost_interval (10 s by default, "
+		"2 s at 200 ms, 1 s at 100 ms): keep that above the longest I/O stall the "
+		"enclosure can have (a multipath path failover, a disk's error recovery). "
+		"The activity check is about 2.5 times that threshold either way: the "
+		"failover time MMP costs is the stall it tolerates.\n"
 		".SH FILES\n"
 		".TP\n"
 		TWINHEAD_RUNDIR "/quorumd/state\n"
