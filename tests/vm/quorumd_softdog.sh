@@ -108,14 +108,17 @@ for ((run = 1; run <= RUNS; run++)); do
 	[[ $(role b) == primary ]] && p=b s=a
 	vm_run "$s" ': >/run/events' >/dev/null
 	off=$(offset "$s")
-	t_stop=$(date +%s%N)
-	vm_run "$p" "pkill -$sig -x twinhead-quorum" >/dev/null
+	off_p=$(offset "$p")
+	# The signal's moment on p's clock, in host time: the control
+	# channel's latency is not the watchdog's.
+	t_stop=$(vm_run "$p" "date +%s%N; pkill -$sig -x twinhead-quorum")
+	t_stop=$((t_stop - off_p))
 	t_reset=$(vm_wait_off "$p" $((DEVICE_S * 4 + 30)))
 	if [[ -n $t_reset ]]; then
 		t_reset=$(awk -v t="$t_reset" 'BEGIN { printf "%.0f", t * 1e9 }')
-		tap_ok "run $run: $p's daemon ${sig}ped: softdog reset $p after $(((t_reset - t_stop) / 1000000)) ms"
+		tap_ok "run $run: $p's daemon got SIG$sig: softdog reset $p after $(((t_reset - t_stop) / 1000000)) ms"
 	else
-		tap_not_ok "run $run: $p's daemon ${sig}ped: softdog resets $p"
+		tap_not_ok "run $run: $p's daemon got SIG$sig: softdog resets $p"
 		break
 	fi
 	if wait_role "$s" primary 60; then
@@ -124,6 +127,7 @@ for ((run = 1; run <= RUNS; run++)); do
 		margin=$(((t_take - t_reset) / 1000000))
 		MARGINS+=("$margin")
 		tap_check "  $s took over only after the reset (margin $margin ms)" test "$margin" -gt 0
+		[[ -n ${VM_RESULTS:-} ]] && echo "watchdog run=$run sig=$sig reset_ms=$(((t_reset - t_stop) / 1000000)) takeover_ms=$(((t_take - t_stop) / 1000000)) margin_ms=$margin" >>"$VM_RESULTS"
 	else
 		tap_not_ok "  $s takes over"
 	fi
