@@ -25,7 +25,10 @@ run() { $VM run a "$1"; }
 run 'modprobe zfs && zpool create -f -o cachefile=none -O mountpoint=/tank tank /dev/disk/by-id/virtio-encl0' >/dev/null
 
 per=$((CALLS / BLOCKS))
-run "export OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=tank OCF_RESKEY_pool=tank \
+# One control-channel call for the whole loop: under TCG on a busy host a
+# heartbeat/ZFS call took up to 1 s, and 200 calls of each passed run's
+# default 120 s. Allow 5 s per call of the three.
+$VM run a --timeout $((CALLS * 3 * 5 + 120)) "export OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=tank OCF_RESKEY_pool=tank \
 OCF_RESKEY_CRM_meta_interval=10000 OCF_RESKEY_CRM_meta_timeout=30000
 ulimit -n 1024
 for b in \$(seq $BLOCKS); do
