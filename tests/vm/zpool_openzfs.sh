@@ -13,7 +13,8 @@
 #    deadline;
 #  - a busy export is retried and names the holder.
 # VM_MMP_INTERVAL_MS (default 100) sets zfs_multihost_interval on both
-# heads; bench/vm-mmp.sh runs this with 100, 200 and 1000.
+# heads. bench/vm-mmp.sh measures refusal and import at 100, 200 and 1000
+# ms over several runs (docs/failover.md).
 set -uo pipefail
 TH_SRCDIR=${TH_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 TH_BUILDDIR=${TH_BUILDDIR:-$TH_SRCDIR}
