@@ -3,7 +3,7 @@
 # 6.1 LIO), against resource-agents' iSCSITarget + iSCSILogicalUnit with
 # implementation=lio-t (targetcli), in the same guest.
 #
-#   bench/iscsitarget-lio-vm.sh [LUNS] [RA_START_LUNS]   (as root; 256, 8)
+#   bench/iscsitarget-lio-vm.sh [LUNS] [RA_START_LUNS]   (as root; 256, 4)
 #
 # - start: ours with LUNS LUNs (fileio on files of a dataset: 256 zvols
 #   would take minutes of udev under TCG and change neither agent's work
@@ -25,7 +25,7 @@ export TH_SRCDIR TH_BUILDDIR=${TH_BUILDDIR:-$TH_SRCDIR}
 export TWINHEAD_LAB_SUFFIX=${TWINHEAD_LAB_SUFFIX:-}bl
 VM=$TH_SRCDIR/lab/vm/twinhead-vm
 N=${1:-256}
-RA_N=${2:-8}
+RA_N=${2:-4}
 ROUNDS=${ROUNDS:-3}
 IQN=iqn.2026-12.org.twinhead:bench
 PORTAL=10.214.0.11:3260

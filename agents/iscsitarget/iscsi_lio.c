@@ -577,7 +577,6 @@ static int lio_prepare(struct lio *g)
 		if ((rc = lio_backing_load(g, i)) || (rc = lio_aptpl_load(g, i)))
 			return rc;
 	if (g->op->lio_pr_dir) {
-		char pr[LIO_PATH_MAX + 8];
 		struct stat st;
 
 		if (!g->dbroot[0]) {
@@ -590,15 +589,22 @@ static int lio_prepare(struct lio *g)
 			    g->op->lio_pr_dir);
 			return -ENOENT;
 		}
-		/* The kernel opens DBROOT/pr/aptpl_SERIAL and does not make
-		 * directories; DBROOT itself (/var/target unless /etc/target
-		 * existed when target_core_mod loaded) is made by targetcli's
-		 * packages, which a head driven by this agent need not have. */
+	}
+	/* The kernel opens DBROOT/pr/aptpl_SERIAL and does not make
+	 * directories; DBROOT itself (/var/target unless /etc/target existed
+	 * when target_core_mod loaded) is made by targetcli's packages, which
+	 * a head driven by this agent need not have. Without the directory a
+	 * client's PERSISTENT RESERVE OUT with APTPL fails with NOT READY
+	 * (measured on 6.1), so it is made without lio_pr_dir too (the file
+	 * then stays on this head); only with lio_pr_dir is failing fatal. */
+	if (g->dbroot[0]) {
+		char pr[LIO_PATH_MAX + 8];
+
 		snprintf(pr, sizeof(pr), "%s/pr", g->dbroot);
 		rc = mkdir(pr, 0700) < 0 ? -errno : 0;
 		if (rc == -ENOENT && mkdir(g->dbroot, 0755) == 0)
 			rc = mkdir(pr, 0700) < 0 ? -errno : 0;
-		if (rc && rc != -EEXIST) {
+		if (rc && rc != -EEXIST && g->op->lio_pr_dir) {
 			why(g, "cannot make %s: %s", pr, strerror(-rc));
 			return rc;
 		}
