@@ -1003,9 +1003,10 @@ static const struct ocf_agent iscsitarget = {
 		"The tgt implementation is verified on Linux with tgtd in network namespaces and\n"
 		"libiscsi initiators. The lio implementation runs in the project's VM tier on\n"
 		"Debian's 6.1 kernel with OpenZFS and an open-iscsi client (identity, APTPL\n"
-		"reservations across a power-loss failover, stop, killed starts); reload and\n"
-		"CHAP are verified against a stand-in for configfs only, dm-multipath with ALUA\n"
-		"not at all, and no VMware or Windows initiator was tried: see\n"
+		"reservations across a power-loss failover, CHAP, reload of luns, stop, killed\n"
+		"starts); mutual CHAP is verified against a stand-in for configfs only,\n"
+		"dm-multipath with ALUA not at all, and no VMware or Windows initiator was\n"
+		"tried: see\n"
 		"docs/iscsitarget.md. The ctld implementation (ctl.conf block,\n"
 		"ctld -t, SIGHUP, ctladm devlist) is checked only by unit tests of the generated\n"
 		"text: it has not been run on FreeBSD by the project's tests.\n",

@@ -6,10 +6,11 @@
 # which is the failover this test is about.
 #
 #  - start builds the target on real configfs (an iblock LUN on a zvol, a
-#    fileio LUN on a file of a dataset, an ACL by initiator name, the
-#    reservation links into lio_pr_dir on the pool); a second start changes
+#    fileio LUN on a file of a dataset, an ACL by initiator name with CHAP,
+#    the reservation links into lio_pr_dir on the pool); a second start changes
 #    nothing; monitor 0 and depth 10 (a login) answer 0;
-#  - the client logs in through the floating IP (ocf:twinhead:floatip) and
+#  - the client logs in through the floating IP (ocf:twinhead:floatip):
+#    refused without CHAP ("authorization failure"), admitted with it; it
 #    reads standard INQUIRY, VPD 0x80 and VPD 0x83 of both LUNs; the serial
 #    is the derived one (computed here with sha256sum);
 #  - persistent reservations: the client registers a key with APTPL and
@@ -19,6 +20,8 @@
 #    reservation (b booted afresh: LIO kept nothing in memory; only the
 #    pool carries them), the block it wrote before, and INQUIRY / VPD 0x80
 #    / VPD 0x83 byte for byte as a presented them;
+#  - reload-agent on b adds a LUN (the client's rescan finds it) and removes
+#    it again, within one session, LUN 1 still serving;
 #  - stop removes exactly what start made (another target and a storage
 #    object made by hand stay; the reservation file stays on the pool);
 #  - a start killed half-way (SIGKILL of the agent's process group while
@@ -42,6 +45,7 @@ CFS=/sys/kernel/config/target
 ACTION_MS=60000
 VM_TIMEOUT=$((ACTION_MS / 1000 + 60))
 LUNS="1:/dev/zvol/tank/vol1 2:/tank/luns/file2"
+SECRET=lio-vm-secret-1
 serial() { printf '%s\0%s' "$IQN" "$1" | sha256sum | cut -c33-48; }
 
 vm_require
@@ -55,7 +59,8 @@ lio() {
 	vm_run "$node" "export OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=lio \
 OCF_RESKEY_CRM_meta_timeout=$ACTION_MS OCF_RESKEY_implementation=lio OCF_RESKEY_iqn=$IQN \
 OCF_RESKEY_portals=$PORTAL OCF_RESKEY_luns='$LUNS' OCF_RESKEY_allowed_initiators=$CLIENT_IQN \
-OCF_RESKEY_lio_pr_dir=/tank/lio-pr $*
+OCF_RESKEY_lio_pr_dir=/tank/lio-pr OCF_RESKEY_incoming_username=client \
+OCF_RESKEY_secret_file=/etc/twinhead/client.chap $*
 t0=\$(date +%s%N); /usr/lib/ocf/resource.d/twinhead/iscsitarget $action 2>&1; rc=\$?
 echo rc=\$rc ms=\$(( (\$(date +%s%N) - t0) / 1000000 ))"
 }
@@ -75,7 +80,8 @@ ls -l \$(cat $CFS/dbroot)/pr 2>/dev/null | sed 1d"
 # are not ours, which nothing may touch.
 HEAD_SETUP="modprobe zfs && modprobe target_core_mod && modprobe target_core_iblock &&
 modprobe target_core_file && modprobe iscsi_target_mod && mountpoint -q /sys/kernel/config &&
-mkdir -p $CFS/core/fileio_77/other $CFS/iscsi/iqn.2026-12.org.twinhead:other/tpgt_1"
+mkdir -p $CFS/core/fileio_77/other $CFS/iscsi/iqn.2026-12.org.twinhead:other/tpgt_1 &&
+mkdir -p /etc/twinhead && (umask 077 && echo $SECRET >/etc/twinhead/client.chap)"
 
 vm_ok "a: OpenZFS and LIO load" a "$HEAD_SETUP"
 vm_ok "a: the pool, a zvol, a file, the reservation dataset (sync=always)" a '
@@ -115,9 +121,14 @@ out=$(vm_run client "modprobe iscsi_tcp && modprobe sd_mod && modprobe sg && mkd
 echo InitiatorName=$CLIENT_IQN >/etc/iscsi/initiatorname.iscsi && iscsid &&
 iscsiadm -m discovery -t sendtargets -p $PORTAL &&
 iscsiadm -m node -T $IQN -p $PORTAL -o update -n node.session.timeo.replacement_timeout -v 900 &&
+! iscsiadm -m node -T $IQN -p $PORTAL --login >/tmp/nochap 2>&1 && grep -q 'authorization failure' /tmp/nochap &&
+iscsiadm -m node -T $IQN -p $PORTAL -o update -n node.session.auth.authmethod -v CHAP &&
+iscsiadm -m node -T $IQN -p $PORTAL -o update -n node.session.auth.username -v client &&
+iscsiadm -m node -T $IQN -p $PORTAL -o update -n node.session.auth.password -v $SECRET &&
 iscsiadm -m node -T $IQN -p $PORTAL --login && udevadm settle &&
 for l in 1 2; do test -b /dev/disk/by-path/ip-$PORTAL-iscsi-$IQN-lun-\$l || exit 1; done 2>&1")
-tap_is "the client logs in to a through the floating IP and sees both LUNs" $? 0 || tap_diag "$out"
+tap_is "the client logs in to a through the floating IP (refused without CHAP, admitted with it) and sees both LUNs" $? 0 ||
+	tap_diag "$out" "$(vm_run client 'cat /tmp/nochap')"
 
 DEV=/dev/disk/by-path/ip-$PORTAL-iscsi-$IQN-lun
 # identity NODE-LABEL: standard INQUIRY, VPD 0x80, VPD 0x83 of both LUNs, in hex.
@@ -191,6 +202,25 @@ tap_is "the block written through a reads back through b" \
 id_b=$(identity)
 tap_is "INQUIRY, VPD 0x80 and VPD 0x83 of both LUNs: b's are a's, byte for byte" "$id_b" "$id_a"
 
+# reload-agent on b with the client logged in: LUN 3 added, then removed;
+# the session stays the same one (same session id) and LUN 1 keeps working.
+sid() { vm_run client "iscsiadm -m session | sed -n 's/^tcp: \[\([0-9]*\)\].*/\1/p'"; }
+sid0=$(sid)
+vm_run b 'truncate -s 32M /tank/luns/file3' >/dev/null
+out=$(lio b reload-agent OCF_RESKEY_luns="'$LUNS 3:/tank/luns/file3'")
+tap_is "reload on b adds LUN 3" "$(rc_of "$out")" 0 || tap_diag "$out"
+out=$(lio b monitor OCF_RESKEY_luns="'$LUNS 3:/tank/luns/file3'")
+tap_is "  monitor with three LUNs" "$(rc_of "$out")" 0 || tap_diag "$out"
+tap_like "  the client's rescan finds it, with its derived serial" \
+	"$(vm_run client "iscsiadm -m session --rescan >/dev/null; udevadm settle; sg_inq -p 0x80 $DEV-3 2>&1")" \
+	"Unit serial number: $(serial 3)"
+out=$(lio b reload-agent)
+tap_is "reload on b removes it again" "$(rc_of "$out")" 0 || tap_diag "$out"
+tap_is "  LUN 3 is gone from the target" "$(vm_run b "ls $CFS/iscsi/$IQN/tpgt_1/lun")" "lun_1"$'\n'"lun_2"
+tap_is "  the client's session is the same one throughout" "$(sid)" "$sid0"
+tap_is "  and LUN 1 still reads the marked block" \
+	"$(vm_run client "dd if=$DEV-1 bs=4096 count=1 iflag=direct status=none | tr -d '\\0'")" "$mark"
+
 # stop: exactly what start made goes. The client logs out first (its
 # session would otherwise keep retrying against a target that is gone).
 vm_run client "iscsiadm -m node -T $IQN -p $PORTAL --logout" >/dev/null 2>&1
@@ -217,7 +247,8 @@ tap_is "  a second stop succeeds" "$(rc_of "$out")" 0 || tap_diag "$out"
 for k in 1 2 3; do
 	out=$(vm_run b "export OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=lio OCF_RESKEY_CRM_meta_timeout=$ACTION_MS \
 OCF_RESKEY_implementation=lio OCF_RESKEY_iqn=$IQN OCF_RESKEY_portals=$PORTAL OCF_RESKEY_luns='$LUNS' \
-OCF_RESKEY_allowed_initiators=$CLIENT_IQN OCF_RESKEY_lio_pr_dir=/tank/lio-pr
+OCF_RESKEY_allowed_initiators=$CLIENT_IQN OCF_RESKEY_lio_pr_dir=/tank/lio-pr \
+OCF_RESKEY_incoming_username=client OCF_RESKEY_secret_file=/etc/twinhead/client.chap
 setsid /usr/lib/ocf/resource.d/twinhead/iscsitarget start >/tmp/killed.out 2>&1 &
 pid=\$!
 until [ -d $CFS/iscsi/$IQN/tpgt_1/np ] || ! kill -0 \$pid 2>/dev/null; do :; done
