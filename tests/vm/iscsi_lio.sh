@@ -22,6 +22,8 @@
 #    / VPD 0x83 byte for byte as a presented them;
 #  - reload-agent on b adds a LUN (the client's rescan finds it) and removes
 #    it again, within one session, LUN 1 still serving;
+#  - with lio_alua_groups, the client reads b's port in its own target port
+#    group, active/optimized (REPORT TARGET PORT GROUPS);
 #  - stop removes exactly what start made (another target and a storage
 #    object made by hand stay; the reservation file stays on the pool);
 #  - a start killed half-way (SIGKILL of the agent's process group while
@@ -235,6 +237,23 @@ out=$(lio b monitor)
 tap_is "  monitor: not running" "$(rc_of "$out")" 7 || tap_diag "$out"
 out=$(lio b stop)
 tap_is "  a second stop succeeds" "$(rc_of "$out")" 0 || tap_diag "$out"
+
+# ALUA: b's port in its own target port group (lio_alua_groups), which the
+# client reads with REPORT TARGET PORT GROUPS: group 2, active/optimized.
+# (Not in the byte-for-byte comparison above: with groups, VPD 0x83's
+# target port group designator differs between heads by design.)
+ALUA="OCF_RESKEY_lio_alua_groups='a:1 b:2'"
+out=$(lio b start "$ALUA")
+tap_is "start on b with lio_alua_groups" "$(rc_of "$out")" 0 || tap_diag "$out"
+out=$(lio b monitor "$ALUA")
+tap_is "  monitor (checks the group and its state)" "$(rc_of "$out")" 0 || tap_diag "$out"
+rtpg=$(vm_run client "iscsiadm -m node -T $IQN -p $PORTAL --login >/dev/null && udevadm settle && sg_rtpg -d $DEV-1 2>&1")
+tap_like "  the client sees b's port in group 2" "$rtpg" "target port group id : 0x2"
+tap_like "  active/optimized" "$rtpg" "active/optimized"
+vm_run client "iscsiadm -m node -T $IQN -p $PORTAL --logout" >/dev/null 2>&1
+out=$(lio b stop "$ALUA")
+tap_is "  stop" "$(rc_of "$out")" 0 || tap_diag "$out"
+tap_is "  and the tree is as before start" "$(tree b)" "$before_b"
 
 # A start killed half-way: SIGKILL of the agent's process group once the
 # TPG's portal directory exists (the storage objects are made, enabling the
