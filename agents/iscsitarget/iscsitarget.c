@@ -326,7 +326,10 @@ static const struct ocf_param params[P_COUNT] = {
 		.longdesc = "false (the default): the LUNs report no volatile write cache (WCE=0) "
 			    "and the target writes every block through before acknowledging it, "
 			    "so an acknowledged write survives the loss of the head. true leaves "
-			    "durability to the initiator's cache flushes.",
+			    "durability to the initiator's cache flushes. With LIO and false, the "
+			    "LUN does not advertise FUA (MODE SENSE DPOFUA=0) and refuses a write "
+			    "with the FUA or DPO bit (INVALID FIELD IN CDB, Linux 6.1): initiators "
+			    "that read MODE SENSE (Linux, VMware, Windows) do not send one.",
 	},
 	[P_TGT_CONTROL_PORT] = {
 		.name = "tgt_control_port", .type = OCF_TYPE_INTEGER, .deflt = "0",
