@@ -1074,12 +1074,14 @@ static int zp_may_force(struct zp *z, char *why, size_t len)
 		zp_why(why, len, "force=never");
 		return 0;
 	}
-	if (evidence_stonith(z, s, sizeof(s))) {
-		zp_why(why, len, "force=fenced: %s", s);
-		return 1;
-	}
+	/* quorumd's state first: a file read, where stonith-enabled costs a
+	 * crm_attribute run (tens of ms) at every start. */
 	if (evidence_quorumd(z, q, sizeof(q))) {
 		zp_why(why, len, "force=fenced: %s", q);
+		return 1;
+	}
+	if (evidence_stonith(z, s, sizeof(s))) {
+		zp_why(why, len, "force=fenced: %s", s);
 		return 1;
 	}
 	zp_why(why, len, "force=fenced and no evidence that it is fenced (%s; %s)", s, q);
@@ -1248,20 +1250,24 @@ static int zp_start_locked(struct zp *z)
 			       "import's activity checks can take %lld ms: raise the start "
 			       "timeout if %s has multihost=on", zp_ms(d), (long long)need,
 			       z->pool);
-		/* Every zpool import scans the disks afresh, and on a multihost
-		 * pool last active elsewhere each scan runs the activity check:
-		 * an import refused as "in use", then repeated with -f, pays it
-		 * twice (9.0 s instead of 4.7 s at 100 ms in the VM tier; about
-		 * 50 s instead of 25 s at the default 1000 ms, near the default
-		 * start timeout). When -f is allowed anyway, take the same
-		 * decision before the first import instead of after it. ZFS
-		 * still refuses, even -f, a pool whose heartbeats it sees. */
-		if (zp_may_force(z, why, sizeof(why))) {
-			th_log(LOG_INFO, "start: importing %s with -f at once (%s): on a "
-			       "multihost pool a refused import would run the activity check "
-			       "twice", z->pool, why);
-			forced = true;
-		}
+	}
+	/* Every zpool import scans the disks afresh: an import refused as
+	 * "in use", then repeated with -f, pays the scan twice (0.3-0.9 s
+	 * on zfs-fuse in the failover drill), and on a multihost pool last
+	 * active elsewhere each scan runs the activity check (9.0 s instead
+	 * of 4.7 s at 100 ms in the VM tier; about 50 s instead of 25 s at
+	 * the default 1000 ms, near the default start timeout). When -f is
+	 * allowed anyway, take the same decision before the first import
+	 * instead of after it: the evidence zp_may_force() weighs does not
+	 * depend on what the refusal said, so this forces no import the
+	 * refusal would not have. ZFS still refuses, even -f, a multihost
+	 * pool whose heartbeats it sees. The cost on a clean switchover is
+	 * the evidence check (a state file read, or crm_attribute). */
+	if (zp_may_force(z, why, sizeof(why))) {
+		th_log(LOG_INFO, "start: importing %s with -f at once (%s): a refused import "
+		       "would scan the disks%s twice", z->pool, why,
+		       os_zfs_mmp(&mmp) == 0 ? " and run the multihost activity check" : "");
+		forced = true;
 	}
 
 	if (z->have_guid) {
@@ -1572,9 +1578,11 @@ static const struct ocf_agent zpool_agent = {
 	.longdesc =
 		"Imports a ZFS pool on this node and exports it on stop, for pools on disks "
 		"that two storage heads share.\n\n"
-		"start imports without -f. A pool another host used last is imported with -f "
-		"only as `force` allows (default: when that host is known to be fenced). The "
-		"exit reason of a refusal names the other host's id. A pool already imported "
+		"start imports with -f only as `force` allows (default: when the other host is "
+		"known to be fenced). When it allows, the first import is already -f: a "
+		"refused import followed by a forced one would scan the disks (and run a "
+		"multihost pool's activity check) twice. Otherwise start imports without -f, "
+		"and the exit reason of a refusal names the other host's id. A pool already imported "
 		"here is success. start returns once monitor would pass. When zpool finds no "
 		"such pool, start re-reads the partition tables of the disks and settles udev "
 		"once, then looks again: a pool the other head created after this head booted "

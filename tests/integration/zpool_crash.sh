@@ -95,6 +95,10 @@ zpool_run b start
 tap_is "stonith-enabled=true in the CIB: b imports with -f" $? 0 || tap_diag "$(agent_reason)"
 AGENT_ENV=()
 tap_like "  and says on what grounds" "$(cat "$AGENT_ERR")" "importing tank with -f.*stonith-enabled=true"
+# With the evidence in hand the first import is already -f: a refused
+# import first would scan the disks twice (the failover drill's pool step).
+tap_like "  with -f at once, before any import" "$(cat "$AGENT_ERR")" "importing tank with -f at once"
+tap_unlike "  no refused import first" "$(cat "$AGENT_ERR")" "last used by"
 zpool_run b monitor
 tap_is "monitor on b" $? 0
 read -r count bad < <(verify 1 b)
