@@ -43,6 +43,16 @@ struct fence_dev {
  * An already-off chassis is confirmed by the first status read. */
 int fence_confirm_off(struct fence_dev *dev, struct deadline d, int poll_ms);
 
+/* How often fence_confirm_off() repeats a power-off request while status
+ * reads still say "on": a BMC may accept a request and drop it. IPMI
+ * BMCs cut the power within a second of a chassis power-down (ipmi_sim:
+ * at once), so 2 s without "off" means the request is worth sending
+ * again; fence deadlines are tens of seconds. */
+#define FENCE_RESEND_MS 2000
+
+/* fence_confirm_off() with the resend interval given (tests). */
+int fence_confirm_off_every(struct fence_dev *dev, struct deadline d, int poll_ms, int resend_ms);
+
 void fence_destroy(struct fence_dev *dev);
 
 /* ---- IPMI 2.0 lanplus through libfreeipmi ----

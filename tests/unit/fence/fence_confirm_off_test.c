@@ -14,9 +14,13 @@
 
 /* A scripted device. Reads are numbered from 1; read i returns
  * status_rc[i - 1] (0 when not set) and, on success, "off" from read
- * off_from on (0: never). Every call is logged in order. */
+ * off_from on (0: never), once more than ignored_offs power-off requests
+ * came (a BMC that accepts and drops requests). Requests after the first
+ * return resend_rc. Every call is logged in order. */
 struct fake {
 	int off_rc;
+	int resend_rc;
+	int ignored_offs;
 	int off_from;
 	int status_rc[MAX_READS];
 	int status_rc_after; /* for reads past the script */
@@ -44,9 +48,8 @@ static int fake_power_off(struct fence_dev *dev, struct deadline d)
 {
 	struct fake *f = fake_of(dev);
 
-	f->off_calls++;
 	fake_log(f, 'O');
-	return f->off_rc;
+	return ++f->off_calls == 1 ? f->off_rc : f->resend_rc;
 }
 
 static int fake_power_on(struct fence_dev *dev, struct deadline d)
@@ -67,7 +70,7 @@ static int fake_power_status(struct fence_dev *dev, struct deadline d, bool *on)
 			*on = false;
 		return rc;
 	}
-	*on = !(f->off_from > 0 && n >= f->off_from);
+	*on = !(f->off_from > 0 && n >= f->off_from && f->off_calls > f->ignored_offs);
 	return 0;
 }
 
@@ -213,10 +216,55 @@ START_TEST(bad_arguments_are_refused)
 	ck_assert_int_eq(fence_confirm_off(&none, deadline_in_ms(1000), 10), -EINVAL);
 	ck_assert_int_eq(fence_confirm_off(&DEV, deadline_in_ms(1000), 0), -EINVAL);
 	ck_assert_int_eq(fence_confirm_off(&DEV, deadline_in_ms(1000), -5), -EINVAL);
+	ck_assert_int_eq(fence_confirm_off_every(&DEV, deadline_in_ms(1000), 10, 0), -EINVAL);
 	partial.power_status = NULL;
 	DEV.ops = &partial;
 	ck_assert_int_eq(fence_confirm_off(&DEV, deadline_in_ms(1000), 10), -EINVAL);
 	ck_assert_int_eq(F.off_calls, 0);
+}
+END_TEST
+
+START_TEST(a_dropped_request_is_sent_again_while_reads_say_on)
+{
+	F.off_from = 1;
+	F.ignored_offs = 1;
+	ck_assert_int_eq(fence_confirm_off_every(&DEV, deadline_in_ms(5000), 1, 20), 0);
+	ck_assert_int_eq(F.off_calls, 2);
+	ck_assert_int_eq(F.log[0], 'O');
+	ck_assert_int_eq(F.log[strlen(F.log) - 1], 'S'); /* confirmed by a read after it */
+}
+END_TEST
+
+START_TEST(the_default_resend_goes_within_the_fence_deadlines)
+{
+	/* twinhead-fence and fence_twinhead call fence_confirm_off(): a
+	 * dropped request is repeated there too, inside a 10 s deadline. */
+	F.off_from = 1;
+	F.ignored_offs = 1;
+	ck_assert_int_eq(fence_confirm_off(&DEV, deadline_in_ms(10000), 50), 0);
+	ck_assert_int_eq(F.off_calls, 2);
+}
+END_TEST
+
+START_TEST(a_failed_resend_is_not_a_verdict)
+{
+	F.off_from = 1;
+	F.ignored_offs = 100;
+	F.resend_rc = -EIO;
+	ck_assert_int_eq(fence_confirm_off_every(&DEV, deadline_in_ms(300), 1, 20), -ETIMEDOUT);
+	ck_assert_int_ge(F.off_calls, 2);
+}
+END_TEST
+
+START_TEST(failed_reads_send_no_request_again)
+{
+	/* Only a read that says "on" shows the request was dropped; a read
+	 * that failed says nothing. */
+	F.status_rc_after = -EIO;
+	for (int i = 0; i < MAX_READS; i++)
+		F.status_rc[i] = -EIO;
+	ck_assert_int_eq(fence_confirm_off_every(&DEV, deadline_in_ms(300), 1, 20), -EIO);
+	ck_assert_int_eq(F.off_calls, 1);
 }
 END_TEST
 
@@ -246,6 +294,10 @@ static Suite *confirm_off_suite(void)
 	tcase_add_test(tc, an_error_then_on_at_the_deadline_is_a_timeout);
 	tcase_add_test(tc, an_expired_deadline_sends_nothing);
 	tcase_add_test(tc, bad_arguments_are_refused);
+	tcase_add_test(tc, a_dropped_request_is_sent_again_while_reads_say_on);
+	tcase_add_test(tc, the_default_resend_goes_within_the_fence_deadlines);
+	tcase_add_test(tc, a_failed_resend_is_not_a_verdict);
+	tcase_add_test(tc, failed_reads_send_no_request_again);
 	tcase_add_test(tc, destroy_goes_to_the_method);
 	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
