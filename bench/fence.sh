@@ -33,10 +33,10 @@ export TH_SRCDIR TH_BUILDDIR=${TH_BUILDDIR:-$TH_SRCDIR}
 SELF=$TH_SRCDIR/bench/fence.sh
 
 # ---- inside head b --------------------------------------------------------------
-# fence.sh --inner RUNS HOST USER PWFILE FENCE WORKDIR: prints
+# fence.sh --inner RUNS HOST USER PWFILE FENCE WORKDIR AGENT RUNLOOP: prints
 # "ACTION<TAB>TOOL<TAB>MS<TAB>OK" per call.
 inner() {
-	local runs=$1 host=$2 user=$3 pwfile=$4 fence=$5 work=$6 agent=$7
+	local runs=$1 host=$2 user=$3 pwfile=$4 fence=$5 work=$6 agent=$7 runloop=$8
 	local bmc_ip=${host%:*} i t0 t1 ok tool pw ipp cpu
 	local -a status_tools=(twinhead-fence fence_twinhead) off_tools=(twinhead-fence fence_twinhead)
 	local -a cpu_tools=(fence_twinhead) base
@@ -132,23 +132,25 @@ EOF
 		esac
 	}
 	# cpu_call TOOL: the CPU time of one monitor (the process and what it
-	# waited for), in 1/100 ms as the other rows.
+	# waited for), in 1/100 ms as the other rows. bench/runloop reads it
+	# from getrusage in microseconds: /usr/bin/time prints centiseconds,
+	# and fence_twinhead's monitor takes less than one.
 	cpu_call() {
-		local f=$work/cpu.$1 u s in=$work/in.$1
+		local f=$work/cpu.$1 wall cpu in=$work/in.$1
 		case $1 in
 		fence_twinhead)
 			printf 'action=monitor\nip=%s\nusername=%s\npassword_file=%s\n' "$host" "$user" "$pwfile" >"$in"
-			/usr/bin/time -f '%U %S' -o "$f" "$agent" <"$in" >/dev/null 2>&1 || return 1
+			"$runloop" 1 "$agent" <"$in" >"$f" 2>/dev/null || return 1
 			;;
 		fence_ipmilan)
 			(umask 077; printf 'action=monitor\nip=%s\nusername=%s\npassword=%s\nlanplus=1\ncipher=3\nprivlvl=administrator\n' \
 				"$bmc_ip" "$user" "$pw" >"$in")
-			/usr/bin/time -f '%U %S' -o "$f" fence_ipmilan <"$in" >/dev/null 2>&1 || return 1
+			"$runloop" 1 "$(command -v fence_ipmilan)" <"$in" >"$f" 2>/dev/null || return 1
 			;;
 		esac
 		rm -f "$in"
-		read -r u s <"$f"
-		awk -v u="$u" -v s="$s" 'BEGIN { printf "%d\n", (u + s) * 100000 }'
+		read -r wall cpu <"$f"
+		awk -v us="$cpu" 'BEGIN { printf "%d\n", us / 10 }'
 	}
 
 	for ((i = 0; i < runs; i++)); do
@@ -205,7 +207,9 @@ PWFILE=$($LAB bmc a password-file)
 echo "bench/fence.sh: $RUNS runs of each, head b fencing head a through a's BMC at $HOST" >&2
 AGENT=$TH_BUILDDIR/fence/fence_twinhead
 [[ -x $AGENT ]] || { echo "$AGENT missing: run make" >&2; exit 1; }
-$LAB exec b -- bash "$SELF" --inner "$RUNS" "$HOST" "$USER_" "$PWFILE" "$FENCE" "$WORK" "$AGENT" >"$WORK/raw.tsv"
+RUNLOOP=$TH_BUILDDIR/bench/runloop
+[[ -x $RUNLOOP ]] || { echo "$RUNLOOP missing: run make check TESTS= (it builds bench/)" >&2; exit 1; }
+$LAB exec b -- bash "$SELF" --inner "$RUNS" "$HOST" "$USER_" "$PWFILE" "$FENCE" "$WORK" "$AGENT" "$RUNLOOP" >"$WORK/raw.tsv"
 
 # Milliseconds with two decimals (the raw numbers are in 1/100 ms).
 awk -F'\t' '
