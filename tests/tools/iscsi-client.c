@@ -3,6 +3,11 @@
  * the product.
  *
  *   iscsi-client [OPTIONS] PORTAL TARGET LUN COMMAND [ARGS]
+ *   iscsi-client [-t SEC] -d DEVICE capacity|drill|verify-log [ARGS]
+ *
+ * With -d the LUN is a block device the kernel's initiator (open-iscsi)
+ * made, and the same drill and verify-log run on it: iscsi-client-dev.c
+ * says how, and how the kernel's session shows in the log.
  *
  * OPTIONS
  *   -i NAME    initiator name (default iqn.2024-01.org.twinhead:test-client)
@@ -35,8 +40,14 @@
  * power on or reset): the command is retried, and counted.
  *
  * drill: one WRITE(16) at a time, SEQ 1, 2, 3... to LBA FIRST + (SEQ-1) %
- * COUNT, each with FUA so that GOOD status means stable storage even with
- * the target's write cache on. LOGFILE is truncated, then gets one line per
+ * COUNT, each made stable before it counts as acknowledged, the way the
+ * LUN's MODE SENSE (read after every login) allows, as the kernel's sd
+ * driver does: with FUA when the header's DPOFUA bit is set; else, with
+ * the caching page's WCE set, followed by SYNCHRONIZE CACHE(16) of that
+ * block (both must return GOOD); else (write-through) plain. A target
+ * without DPOFUA may refuse FUA (LIO: INVALID FIELD IN CDB). The choice is
+ * printed on stderr ("writes: ..."), again when a login changes it.
+ * LOGFILE is truncated, then gets one line per
  * event, each written whole by one write(2) as it happens (a reader tailing
  * the file sees it at once), each starting with CLOCK_REALTIME in
  * microseconds (bash: ${EPOCHREALTIME/./}):
@@ -101,10 +112,7 @@
 #include <iscsi/iscsi.h>
 #include <iscsi/scsi-lowlevel.h>
 
-#define EXIT_MISMATCH 1
-#define EXIT_USAGE 2
-#define EXIT_REFUSED 3
-#define EXIT_SCSI 4
+#include "iscsi-client.h"
 
 static const char *initiator = "iqn.2024-01.org.twinhead:test-client";
 static const char *user;
@@ -112,10 +120,10 @@ static char secret[256];
 static const char *target_user;
 static char target_secret[256];
 static int tcp_user_timeout_ms;
-static int command_timeout_s = 30;
+int command_timeout_s = 30;
 static unsigned unit_attentions;
 
-static int64_t now_ms(void)
+int64_t now_ms(void)
 {
 	struct timespec ts;
 
@@ -149,7 +157,7 @@ static uint64_t fnv1a64(const uint8_t *p, size_t n)
 	return h;
 }
 
-static void fill_block(uint8_t *b, size_t bs, uint64_t lba, uint64_t seq)
+void fill_block(uint8_t *b, size_t bs, uint64_t lba, uint64_t seq)
 {
 	uint64_t x = (lba + 1) * 0x9e3779b97f4a7c15ULL ^ (seq + 1) * 0xbf58476d1ce4e5b9ULL;
 
@@ -168,8 +176,8 @@ static void fill_block(uint8_t *b, size_t bs, uint64_t lba, uint64_t seq)
 /* Whether a block read back from lba is a whole block written there, of
  * any generation: NULL and *seq set when it is, else what is wrong.
  * scratch: bs bytes. */
-static const char *examine_block(const uint8_t *got, uint8_t *scratch, size_t bs, uint64_t lba,
-				 uint64_t *seq)
+const char *examine_block(const uint8_t *got, uint8_t *scratch, size_t bs, uint64_t lba,
+			  uint64_t *seq)
 {
 	static char why[160];
 
@@ -462,17 +470,12 @@ static int cmd_blocks(struct iscsi_context *iscsi, int lun, const char *what, ui
 /* ---- drill ------------------------------------------------------------- */
 
 #define DRILL_LOGIN_MS 500	 /* one connect + login attempt, at most */
-#define DRILL_RETRY_MS 100	 /* from the start of one login attempt to the next */
-#define DRILL_STOP_GRACE_MS 1000 /* for the write in flight at SIGTERM/SIGINT */
 #define DRILL_UA_RETRIES 5	 /* UNIT ATTENTIONs in a row retried unlogged */
 #define DRILL_PING_MS 100	 /* a write unanswered this long: NOP-Out */
 #define DRILL_ATTEMPTS (DRILL_LOGIN_MS / DRILL_RETRY_MS + 1) /* under way at once, at most */
 
-static volatile sig_atomic_t stop_requested;
-/* The signal mask while the drill waits (ppoll): SIGTERM and SIGINT are
- * blocked at all other times, so a stop request cannot slip in between
- * checking stop_requested and going to sleep. */
-static sigset_t wait_mask;
+volatile sig_atomic_t stop_requested;
+sigset_t wait_mask;
 
 static void on_stop_signal(int sig)
 {
@@ -486,6 +489,21 @@ enum write_outcome {
 	WRITE_SCSI_ERROR,     /* the target answered, not GOOD; session intact */
 	WRITE_LOST,	      /* connection lost or time limit: session gone */
 	WRITE_ABANDONED,      /* stop requested, no answer within the grace time */
+};
+
+/* How a write is made stable, from MODE SENSE's caching page and its
+ * header's DPOFUA bit, as the kernel's sd driver does: a target without
+ * DPOFUA may refuse FUA (LIO: INVALID FIELD IN CDB). */
+enum write_mode {
+	MODE_FUA,   /* DPOFUA=1: WRITE(16) with FUA */
+	MODE_SYNC,  /* WCE=1, DPOFUA=0: WRITE(16), then SYNCHRONIZE CACHE(16) of the block */
+	MODE_PLAIN, /* WCE=0: write-through, GOOD means stable */
+};
+
+static const char *const mode_names[] = {
+	[MODE_FUA] = "FUA (DPOFUA=1)",
+	[MODE_SYNC] = "WRITE then SYNCHRONIZE CACHE (WCE=1, DPOFUA=0)",
+	[MODE_PLAIN] = "plain WRITE (WCE=0: write-through)",
 };
 
 /* One login attempt: connect, login, TEST UNIT READY. */
@@ -512,6 +530,8 @@ struct drill {
 	int task_status;
 	struct scsi_sense sense;
 	bool nop_pending; /* a NOP-Out awaits its NOP-In */
+	enum write_mode mode; /* what makes a write stable, read after every login */
+	bool mode_known;
 	uint32_t bs; /* 0 until the first login */
 	uint8_t *buf;
 	uint64_t acked, failed, reconnects;
@@ -519,7 +539,7 @@ struct drill {
 	char error_before[256]; /* iscsi_get_error() when the write was queued */
 };
 
-static int64_t realtime_us(void)
+int64_t realtime_us(void)
 {
 	struct timespec ts;
 
@@ -550,8 +570,7 @@ vone_line(char *dst, size_t size, const char *fmt, va_list ap)
 		snprintf(dst, size, "unknown error");
 }
 
-static void __attribute__((format(printf, 3, 4)))
-one_line(char *dst, size_t size, const char *fmt, ...)
+void one_line(char *dst, size_t size, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -562,10 +581,7 @@ one_line(char *dst, size_t size, const char *fmt, ...)
 
 #define set_why(d, ...) one_line((d)->why, sizeof((d)->why), __VA_ARGS__)
 
-/* Appends "US " FMT "\n" to the log with one write(2), so that a reader
- * tailing the log sees whole lines as they happen. A failure is kept in
- * d->log_errno; the drill then ends. */
-static void __attribute__((format(printf, 2, 3))) drill_log(struct drill *d, const char *fmt, ...)
+void drill_event(int fd, int *err, const char *fmt, ...)
 {
 	char line[512];
 	size_t len, off = 0;
@@ -578,21 +594,46 @@ static void __attribute__((format(printf, 2, 3))) drill_log(struct drill *d, con
 	len = strlen(line);
 	line[len++] = '\n';
 	while (off < len) {
-		ssize_t w = write(d->log_fd, line + off, len - off);
+		ssize_t w = write(fd, line + off, len - off);
 
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			if (!d->log_errno)
-				d->log_errno = w < 0 ? errno : EIO;
+			if (!*err)
+				*err = w < 0 ? errno : EIO;
 			return;
 		}
 		off += (size_t)w;
 	}
 }
 
-/* Sleeps until deadline (now_ms() time) or a stop request. */
-static void drill_sleep_until(int64_t deadline)
+#define drill_log(d, ...) drill_event((d)->log_fd, &(d)->log_errno, __VA_ARGS__)
+
+int drill_start(const char *path)
+{
+	struct sigaction sa;
+	sigset_t stop_set;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+
+	if (fd < 0) {
+		fprintf(stderr, "iscsi-client: drill: cannot open %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	sigemptyset(&stop_set);
+	sigaddset(&stop_set, SIGTERM);
+	sigaddset(&stop_set, SIGINT);
+	sigprocmask(SIG_BLOCK, &stop_set, &wait_mask);
+	sigdelset(&wait_mask, SIGTERM);
+	sigdelset(&wait_mask, SIGINT);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	return fd;
+}
+
+void drill_sleep_until(int64_t deadline)
 {
 	int64_t left;
 
@@ -721,6 +762,40 @@ static int drill_capacity(struct drill *d)
 	return 0;
 }
 
+/* After every login (another head may say otherwise): d->mode from MODE
+ * SENSE(6), printed when it changes. 0, or -EIO (d->why set). A target
+ * without a caching page gets WRITE then SYNCHRONIZE CACHE, which is
+ * stable whatever its cache does. */
+static int drill_cache_mode(struct drill *d)
+{
+	struct iscsi_context *iscsi = d->iscsi;
+	struct scsi_task *t = RUN_SCSI("MODE SENSE(6)",
+				       iscsi_modesense6_sync(iscsi, d->lun, 1,
+							     SCSI_MODESENSE_PC_CURRENT,
+							     SCSI_MODEPAGE_CACHING, 0, 255));
+	struct scsi_mode_sense *ms;
+	struct scsi_mode_page *pg;
+	enum write_mode mode = MODE_SYNC;
+
+	if (!t) {
+		set_why(d, "MODE SENSE(6) failed: %s", iscsi_get_error(iscsi));
+		return -EIO;
+	}
+	ms = scsi_datain_unmarshall(t);
+	pg = ms ? scsi_modesense_get_page(ms, SCSI_MODEPAGE_CACHING, 0) : NULL;
+	if (ms && ms->device_specific_parameter & 0x10)
+		mode = MODE_FUA;
+	else if (pg && !pg->caching.wce)
+		mode = MODE_PLAIN;
+	scsi_free_scsi_task(t);
+	if (!d->mode_known || mode != d->mode)
+		fprintf(stderr, "iscsi-client: drill: writes: %s%s\n", mode_names[mode],
+			pg ? "" : " (no caching mode page)");
+	d->mode = mode;
+	d->mode_known = true;
+	return 0;
+}
+
 static void attempt_end(struct login_attempt *a)
 {
 	struct iscsi_context *iscsi = a->iscsi;
@@ -811,6 +886,8 @@ static int drill_login(struct drill *d)
 				if (d->attempts[i].iscsi)
 					attempt_end(&d->attempts[i]);
 			c = d->bs ? 0 : drill_capacity(d);
+			if (c == 0)
+				c = drill_cache_mode(d);
 			if (c != -EIO)
 				return c;
 			drill_drop(d);
@@ -857,20 +934,25 @@ static int drill_login(struct drill *d)
 	return rc < 0 ? rc : -EINTR;
 }
 
-/* Writes block SEQ to lba and waits for the outcome (d->why says what
- * went wrong). */
-static enum write_outcome drill_write(struct drill *d, uint64_t seq, uint64_t lba)
+/* Sends WRITE(16) of d->buf to lba (FUA as d->mode says), or, when sync,
+ * SYNCHRONIZE CACHE(16) of that block, and waits for the outcome until
+ * deadline (d->why says what went wrong). */
+static enum write_outcome drill_command(struct drill *d, uint64_t lba, bool sync,
+					int64_t deadline)
 {
-	int64_t deadline = now_ms() + (int64_t)command_timeout_s * 1000;
 	int rc;
 
-	fill_block(d->buf, d->bs, lba, seq);
 	snprintf(d->error_before, sizeof(d->error_before), "%s", iscsi_get_error(d->iscsi));
 	d->task_done = false;
-	d->task = iscsi_write16_task(d->iscsi, d->lun, lba, d->buf, d->bs, (int)d->bs, 0, 0,
-				     1 /* FUA */, 0, 0, drill_write_cb, d);
+	if (sync)
+		d->task = iscsi_synchronizecache16_task(d->iscsi, d->lun, lba, 1, 0, 0,
+							drill_write_cb, d);
+	else
+		d->task = iscsi_write16_task(d->iscsi, d->lun, lba, d->buf, d->bs, (int)d->bs, 0,
+					     0, d->mode == MODE_FUA, 0, 0, drill_write_cb, d);
 	if (!d->task) {
-		set_why(d, "cannot queue WRITE(16): %s", iscsi_get_error(d->iscsi));
+		set_why(d, "cannot queue %s: %s", sync ? "SYNCHRONIZE CACHE(16)" : "WRITE(16)",
+			iscsi_get_error(d->iscsi));
 		return WRITE_LOST;
 	}
 	for (;;) {
@@ -924,13 +1006,28 @@ static enum write_outcome drill_write(struct drill *d, uint64_t seq, uint64_t lb
 	}
 }
 
+/* Writes block SEQ to lba, made stable as d->mode says, and waits for the
+ * outcome (d->why says what went wrong); one deadline for both commands. */
+static enum write_outcome drill_write(struct drill *d, uint64_t seq, uint64_t lba)
+{
+	int64_t deadline = now_ms() + (int64_t)command_timeout_s * 1000;
+	enum write_outcome out;
+
+	fill_block(d->buf, d->bs, lba, seq);
+	out = drill_command(d, lba, false, deadline);
+	if (out != WRITE_GOOD || d->mode != MODE_SYNC)
+		return out;
+	out = drill_command(d, lba, true, deadline);
+	if (out != WRITE_GOOD && out != WRITE_UNIT_ATTENTION && out != WRITE_ABANDONED)
+		one_line(d->why, sizeof(d->why), "SYNCHRONIZE CACHE(16): %s", d->why);
+	return out;
+}
+
 static int cmd_drill(const char *portal, const char *target, int lun, uint64_t first,
 		     uint64_t count, const char *path)
 {
 	struct drill d = { .portal = portal, .target = target, .lun = lun, .first = first,
 			   .count = count, .log_fd = -1 };
-	struct sigaction sa;
-	sigset_t stop_set;
 	uint64_t seq = 1;
 	unsigned ua_row = 0;
 	bool ever = false;
@@ -940,26 +1037,13 @@ static int cmd_drill(const char *portal, const char *target, int lun, uint64_t f
 		fprintf(stderr, "iscsi-client: drill: COUNT must be at least 1\n");
 		return EXIT_USAGE;
 	}
-	d.log_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
-	if (d.log_fd < 0) {
-		fprintf(stderr, "iscsi-client: drill: cannot open %s: %s\n", path, strerror(errno));
+	d.log_fd = drill_start(path);
+	if (d.log_fd < 0)
 		return EXIT_USAGE;
-	}
 	if (tcp_user_timeout_ms <= 0)
 		fprintf(stderr, "iscsi-client: drill: no -T: a dead head shows only after -t %d s "
 				"(use -T 1000)\n",
 			command_timeout_s);
-	sigemptyset(&stop_set);
-	sigaddset(&stop_set, SIGTERM);
-	sigaddset(&stop_set, SIGINT);
-	sigprocmask(SIG_BLOCK, &stop_set, &wait_mask);
-	sigdelset(&wait_mask, SIGTERM);
-	sigdelset(&wait_mask, SIGINT);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
 
 	while (!stop_requested && !d.log_errno) {
 		uint64_t lba = first + (seq - 1) % count;
@@ -1033,25 +1117,6 @@ static int cmd_drill(const char *portal, const char *target, int lun, uint64_t f
 }
 
 /* ---- verify-log ---------------------------------------------------------- */
-
-/* What a drill log says about one LBA. */
-struct log_lba {
-	uint64_t acked;	 /* highest SEQ acknowledged here; 0: none */
-	uint64_t failed; /* highest SEQ that failed here; 0: none */
-};
-
-struct drill_log {
-	uint64_t first;	 /* LBA of SEQ 1 */
-	uint64_t cycle;	 /* COUNT, known once the SEQs wrapped around to FIRST; else 0 */
-	uint64_t nlbas;	 /* LBAs named: first .. first + nlbas - 1 */
-	uint64_t cap;	 /* of lbas[] */
-	struct log_lba *lbas;
-	uint64_t next;	   /* the SEQ being written after the last line */
-	uint64_t next_lba; /* its LBA, when next_known */
-	bool next_known;
-	uint64_t acks, fails, logins;
-	bool connected, stopped;
-};
 
 /* A strict decimal at *p (digits, no sign, no leading zero, no overflow);
  * advances *p past it. */
@@ -1203,9 +1268,7 @@ static const char *log_line(struct drill_log *g, const char *line)
 	return NULL;
 }
 
-/* Reads and checks a drill log. 0, or EXIT_USAGE after printing the file,
- * line and what is wrong with it. */
-static int drill_log_read(const char *path, struct drill_log *g)
+int drill_log_read(const char *path, struct drill_log *g)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
@@ -1263,10 +1326,8 @@ static bool log_in_flight_at(const struct drill_log *g, uint64_t lba, uint64_t s
 	return lba == (g->cycle ? g->first + (g->next - 1) % g->cycle : g->first);
 }
 
-/* 0 when the block read from lba is one the log allows there, else 1
- * after printing why. */
-static int verify_lba(const struct drill_log *g, uint64_t lba, const uint8_t *got,
-		      uint8_t *scratch, uint32_t bs)
+int verify_lba(const struct drill_log *g, uint64_t lba, const uint8_t *got, uint8_t *scratch,
+	       uint32_t bs)
 {
 	const struct log_lba *l = &g->lbas[lba - g->first];
 	const char *bad;
@@ -1290,6 +1351,27 @@ static int verify_lba(const struct drill_log *g, uint64_t lba, const uint8_t *go
 	return 1;
 }
 
+int verify_log_fits(const struct drill_log *g, uint64_t blocks, uint32_t bs)
+{
+	if (bs >= 64 && g->nlbas <= blocks && g->first <= blocks - g->nlbas)
+		return 0;
+	fprintf(stderr, "iscsi-client: the log names LBAs %" PRIu64 "..%" PRIu64
+			", the LUN has %" PRIu64 " blocks of %u bytes\n",
+		g->first, g->first + g->nlbas - 1, blocks, bs);
+	return EXIT_USAGE;
+}
+
+int verify_log_result(const struct drill_log *g, uint64_t bad)
+{
+	if (bad) {
+		printf("verify-log lbas=%" PRIu64 " acked=%" PRIu64 " bad=%" PRIu64 "\n", g->nlbas,
+		       g->acks, bad);
+		return EXIT_MISMATCH;
+	}
+	printf("verify-log lbas=%" PRIu64 " acked=%" PRIu64 " ok\n", g->nlbas, g->acks);
+	return 0;
+}
+
 static int cmd_verify_log(struct iscsi_context *iscsi, int lun, const struct drill_log *g)
 {
 	uint64_t blocks, bad = 0;
@@ -1299,12 +1381,9 @@ static int cmd_verify_log(struct iscsi_context *iscsi, int lun, const struct dri
 
 	if (rc)
 		return rc;
-	if (bs < 64 || g->nlbas > blocks || g->first > blocks - g->nlbas) {
-		fprintf(stderr, "iscsi-client: the log names LBAs %" PRIu64 "..%" PRIu64
-				", the LUN has %" PRIu64 " blocks of %u bytes\n",
-			g->first, g->first + g->nlbas - 1, blocks, bs);
-		return EXIT_USAGE;
-	}
+	rc = verify_log_fits(g, blocks, bs);
+	if (rc)
+		return rc;
 	scratch = malloc(bs);
 	if (!scratch) {
 		fprintf(stderr, "iscsi-client: out of memory\n");
@@ -1331,15 +1410,7 @@ static int cmd_verify_log(struct iscsi_context *iscsi, int lun, const struct dri
 		scsi_free_scsi_task(t);
 	}
 	free(scratch);
-	if (rc)
-		return rc;
-	if (bad) {
-		printf("verify-log lbas=%" PRIu64 " acked=%" PRIu64 " bad=%" PRIu64 "\n", g->nlbas,
-		       g->acks, bad);
-		return EXIT_MISMATCH;
-	}
-	printf("verify-log lbas=%" PRIu64 " acked=%" PRIu64 " ok\n", g->nlbas, g->acks);
-	return 0;
+	return rc ? rc : verify_log_result(g, bad);
 }
 
 static int read_secret(const char *path, char *buf, size_t len)
@@ -1373,7 +1444,7 @@ int main(int argc, char **argv)
 {
 	struct iscsi_context *iscsi;
 	struct drill_log log;
-	const char *portal, *target, *cmd;
+	const char *portal, *target, *cmd, *device = NULL;
 	bool refused;
 	int opt, lun, rc = EXIT_USAGE;
 
@@ -1381,8 +1452,9 @@ int main(int argc, char **argv)
 	 * connection reset by the peer must not kill the client. */
 	signal(SIGPIPE, SIG_IGN);
 
-	while ((opt = getopt(argc, argv, "i:u:s:U:S:T:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:u:s:U:S:T:t:d:")) != -1) {
 		switch (opt) {
+		case 'd': device = optarg; break;
 		case 'i': initiator = optarg; break;
 		case 'u': user = optarg; break;
 		case 's':
@@ -1399,11 +1471,14 @@ int main(int argc, char **argv)
 		default: return EXIT_USAGE;
 		}
 	}
+	if (device)
+		return dev_main(device, argc - optind, argv + optind);
 	if (argc - optind < 4) {
 		fprintf(stderr, "usage: iscsi-client [-i NAME] [-u USER -s FILE] [-U USER -S FILE] "
 				"[-T MS] [-t SEC] "
 				"PORTAL TARGET LUN login|capacity|inquiry|wce|write|verify|stream|"
-				"drill|verify-log ...\n");
+				"drill|verify-log ...\n"
+				"       iscsi-client [-t SEC] -d DEVICE capacity|drill|verify-log ...\n");
 		return EXIT_USAGE;
 	}
 	portal = argv[optind];
