@@ -7,8 +7,24 @@
 # file on the pool), floatip start; demote the same stops. No BMC in the
 # VMs: the survivor takes over on the watchdog bound (timeout_ms +
 # watchdog_ms), which is the design there. The client guest writes through
-# the floating IP with tests/tools/iscsi-client's drill (libiscsi), and the
-# primary loses its power (SIGKILL of its qemu) while it writes.
+# the floating IP with tests/tools/iscsi-client's drill, and the primary
+# loses its power (SIGKILL of its qemu) while it writes. Two clients write
+# at once, on LBAs of their own (VM_DRILL_CLIENTS=both, the default; or
+# libiscsi, or kernel):
+#  - libiscsi: the client speaks iSCSI itself and logs in again itself;
+#  - kernel: the same client writes to the block device the kernel's
+#    open-iscsi initiator made (-d, O_DIRECT|O_DSYNC), and the kernel's
+#    session rides through the failover: its NOP-Out notices the dead head
+#    (noop_out_interval 1 s, noop_out_timeout 2 s), iscsid logs in again
+#    through the floating IP, and the write in flight, queued meanwhile,
+#    is sent again on the same device: the replacement timeout (300 s) is
+#    longer than any failover here (BACK_S), so no write fails back to the
+#    client and nothing reopens the device.
+# After the rounds, the libiscsi client on LIO's three caching settings
+# (changed by hand in configfs): it reads MODE SENSE and sends FUA only
+# where DPOFUA says so, else WRITE and SYNCHRONIZE CACHE, else a plain
+# write; LIO refuses FUA elsewhere, so a client that always sent it would
+# have no write acknowledged there.
 #
 # Per round, asserted:
 #  - the client resumed through the survivor (a login after the loss and
@@ -18,10 +34,12 @@
 #    timeout_ms + watchdog_ms after the last change it saw in the dead
 #    head's slot (quorumd's published peer_seen_ms);
 #  - every acknowledged write is on the LUN (iscsi-client verify-log,
-#    through the survivor).
+#    through the survivor; the kernel client's log read back through its
+#    device and, independently, over libiscsi).
 # Timed, from the power loss (host clock; the guests' clocks are mapped to
 # it through their consoles, see clock_offset): takeover, MMP wait and
-# import, target up, IP up, first acknowledged write.
+# import, target up, IP up, each client's login (for the kernel client:
+# its session LOGGED_IN again) and first acknowledged write.
 #
 # VM_DRILL_ROUNDS rounds (default 1; each fails whichever head is primary,
 # the dead head boots again and rejoins as secondary in between);
@@ -37,6 +55,13 @@ export TH_SRCDIR TH_BUILDDIR
 . "$TH_SRCDIR/tests/lib/vm.sh"
 
 ROUNDS=${VM_DRILL_ROUNDS:-1}
+CLIENTS=${VM_DRILL_CLIENTS:-both}
+case $CLIENTS in
+both) LIB=1 KERN=1 ;;
+libiscsi) LIB=1 KERN='' ;;
+kernel) LIB='' KERN=1 ;;
+*) echo "VM_DRILL_CLIENTS: both, libiscsi or kernel, not '$CLIENTS'" >&2; exit 2 ;;
+esac
 QDISK=/dev/disk/by-id/virtio-encl0
 PDISK=/dev/disk/by-id/virtio-encl1
 IQN=iqn.2026-12.org.twinhead:drill
@@ -61,6 +86,9 @@ BACK_S=$(((BOUND_MS + POOL_MS + TARGET_MS + IP_MS) / 1000 + 120))
 LOG=/var/log/twinhead/th.log
 CONF=/etc/twinhead/quorumd.conf
 DRILL_LOG=/root/drill.log
+KDRILL_LOG=/root/kdrill.log
+# The kernel client's device: udev's name for LUN 1 of the session.
+KDEV=/dev/disk/by-path/ip-$VIP:3260-iscsi-$IQN-lun-1
 STATE=${TWINHEAD_VM_DIR:-/tmp/twinhead-vm}/$TWINHEAD_VM_NAME
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"; vm_down' EXIT
@@ -191,20 +219,63 @@ tap_is "a is primary and serves pool, target and IP" "$(role a)" primary || diag
 wait_for "$ROLE_S" is_role b secondary
 tap_is "b is secondary" "$(role b)" secondary || diag_head b
 
+# The kernel's initiator in the client guest: discovery and login through
+# the floating IP. noop_out 1 s / 2 s: a dead head is noticed about 3 s
+# after its last answer (the defaults, 5 s / 5 s, take up to 10 s, longer
+# than the takeover); replacement_timeout 300 s: past BACK_S, so the
+# kernel queues the writes through any failover this test allows.
+kernel_login() {
+	vm_run client "modprobe iscsi_tcp && modprobe sd_mod && mkdir -p /etc/iscsi &&
+echo InitiatorName=$CLIENT_IQN >/etc/iscsi/initiatorname.iscsi && { pidof iscsid >/dev/null || iscsid; } &&
+iscsiadm -m discovery -t sendtargets -p $VIP >/dev/null &&
+set_node() { iscsiadm -m node -T $IQN -p $VIP:3260 -o update -n \$1 -v \$2; } &&
+set_node node.session.timeo.replacement_timeout 300 &&
+set_node 'node.conn[0].timeo.noop_out_interval' 1 &&
+set_node 'node.conn[0].timeo.noop_out_timeout' 2 &&
+iscsiadm -m node -T $IQN -p $VIP:3260 --login >/dev/null && udevadm settle &&
+test -b $KDEV && iscsi-client -d $KDEV capacity"
+}
+if [[ -n $KERN ]]; then
+	out=$(kernel_login 2>&1)
+	tap_like "the client's open-iscsi logs in through the floating IP: $KDEV" "$out" '^lba=[0-9]+ block_size=512 ' ||
+		tap_diag "$out"
+fi
+
+# acks LOG: acknowledged writes in a client's log.
+acks() { vm_run client "grep -c ' ack ' $1"; }
+enough() {
+	[[ -z $LIB ]] || (($(acks "$DRILL_LOG") >= 200)) || return 1
+	[[ -z $KERN ]] || (($(acks "$KDRILL_LOG") >= 200))
+}
+# back LOG: "LOGIN_US ACK_US", the client's login after the loss's
+# disconnect and its first acknowledged write after that login.
+back() {
+	vm_run client "awk '\$2 == \"disconnected\" { d = 1 } d && \$2 == \"connected\" { c = \$1 } c && \$2 == \"ack\" { print c, \$1; exit }' $1 | grep ."
+}
+all_back() {
+	[[ -z $LIB ]] || back "$DRILL_LOG" || return 1
+	[[ -z $KERN ]] || back "$KDRILL_LOG"
+}
+# stop_client NAME: SIGTERM, and wait for its exit.
+stop_client() {
+	vm_run client "kill -TERM \$(cat /root/$1.pid); while kill -0 \$(cat /root/$1.pid) 2>/dev/null; do sleep 0.2; done" >/dev/null
+}
+
 declare -a RES
 p=a s=b
 for ((round = 1; round <= ROUNDS; round++)); do
 	tap_diag "round $round: $p loses its power"
 	vm_run "$s" ": >$LOG" >/dev/null
-	# The drill: -T 1000 (a dead head is noticed within about a second of
-	# an unanswered write), -t 10 per command; LBAs 0..999.
-	vm_run client "setsid iscsi-client -i $CLIENT_IQN -T 1000 -t 10 $VIP $IQN 1 drill 0 1000 $DRILL_LOG \
+	# The drills, LBAs 0..999 (libiscsi) and 2000..2999 (kernel); -t 10
+	# per command. libiscsi: -T 1000 (a dead head is noticed within about
+	# a second of an unanswered write).
+	[[ -z $LIB ]] || vm_run client "setsid iscsi-client -i $CLIENT_IQN -T 1000 -t 10 $VIP $IQN 1 drill 0 1000 $DRILL_LOG \
 </dev/null >/root/drill.out 2>/root/drill.err & echo \$! >/root/drill.pid" >/dev/null
-	acks() { vm_run client "grep -c ' ack ' $DRILL_LOG"; }
-	enough() { (($(acks) >= 200)); }
+	[[ -z $KERN ]] || vm_run client "setsid iscsi-client -t 10 -d $KDEV drill 2000 1000 $KDRILL_LOG \
+</dev/null >/root/kdrill.out 2>/root/kdrill.err & echo \$! >/root/kdrill.pid" >/dev/null
 	wait_for 120 enough
-	tap_check "round $round: the client writes through $p ($(acks) acknowledged)" enough ||
-		tap_diag "$(vm_run client "tail -5 $DRILL_LOG; tail -5 /root/drill.err")"
+	tap_check "round $round: the client writes through $p (${LIB:+libiscsi $(acks "$DRILL_LOG") }${KERN:+kernel $(acks "$KDRILL_LOG") }acknowledged)" enough ||
+		tap_diag "$(vm_run client "tail -3 $DRILL_LOG $KDRILL_LOG; tail -5 /root/drill.err /root/kdrill.err" 2>&1)"
 	off_s=$(clock_offset "$s")
 	off_c=$(clock_offset client)
 	if [[ -z $off_s || -z $off_c ]]; then
@@ -215,27 +286,44 @@ for ((round = 1; round <= ROUNDS; round++)); do
 	t_off=${EPOCHREALTIME/./}
 	vm_poweroff "$p"
 	# Back: a login after the loss's disconnect and an ack after it.
-	back() {
-		vm_run client "awk '\$2 == \"disconnected\" { d = 1 } d && \$2 == \"connected\" { c = \$1 } c && \$2 == \"ack\" { print c, \$1; exit }' $DRILL_LOG | grep ."
-	}
-	if wait_for "$BACK_S" back; then
-		tap_ok "  the client resumed after the power loss"
+	if wait_for "$BACK_S" all_back; then
+		tap_ok "  the client resumed after the power loss${LIB:+ (libiscsi)}${KERN:+ (kernel initiator: same device)}"
 	else
 		tap_not_ok "  the client resumed after the power loss (within $BACK_S s)"
 		diag_head "$s"
-		tap_diag "$(vm_run client "grep -v ' ack ' $DRILL_LOG | tail; tail -5 /root/drill.err")"
+		tap_diag "$(vm_run client "grep -hv ' ack ' $DRILL_LOG $KDRILL_LOG | tail; tail -5 /root/drill.err /root/kdrill.err; iscsiadm -m session -P1" 2>&1)"
 		break
 	fi
-	read -r c_conn c_ack < <(back)
+	c_conn=- c_ack=- k_conn=- k_ack=-
+	[[ -z $LIB ]] || read -r c_conn c_ack < <(back "$DRILL_LOG")
+	[[ -z $KERN ]] || read -r k_conn k_ack < <(back "$KDRILL_LOG")
 	tap_is "  $s is primary" "$(role "$s")" primary
 	tap_check "  through $s: it holds the floating IP" serving "$s"
 	sleep 2
-	vm_run client 'kill -TERM $(cat /root/drill.pid); while kill -0 $(cat /root/drill.pid) 2>/dev/null; do sleep 0.2; done' >/dev/null
-	stop=$(vm_run client "tail -1 $DRILL_LOG")
-	tap_like "  the client stopped cleanly" "$stop" ' stop acked=[0-9]+ failed=[0-9]+ reconnects=1$'
-	out=$(vm_run client "iscsi-client -i $CLIENT_IQN $VIP $IQN 1 verify-log $DRILL_LOG 2>&1")
-	tap_like "  every acknowledged write is on the LUN, read through $s" "$out" '^verify-log lbas=[0-9]+ acked=[0-9]+ ok$' ||
-		tap_diag "$(tail -5 <<<"$out")"
+	line_acked=
+	if [[ -n $LIB ]]; then
+		stop_client drill
+		stop=$(vm_run client "tail -1 $DRILL_LOG")
+		tap_like "  the libiscsi client stopped cleanly" "$stop" ' stop acked=[0-9]+ failed=[0-9]+ reconnects=1$'
+		out=$(vm_run client "iscsi-client -i $CLIENT_IQN $VIP $IQN 1 verify-log $DRILL_LOG 2>&1")
+		tap_like "  every write it saw acknowledged is on the LUN, read through $s" "$out" '^verify-log lbas=[0-9]+ acked=[0-9]+ ok$' ||
+			tap_diag "$(tail -5 <<<"$out")"
+		line_acked+=" $(sed -n 's/.* stop \(acked=[0-9]*\).*/\1/p' <<<"$stop")"
+	fi
+	if [[ -n $KERN ]]; then
+		stop_client kdrill
+		kstop=$(vm_run client "tail -1 $KDRILL_LOG")
+		tap_like "  the kernel client stopped cleanly, its session back once" "$kstop" ' stop acked=[0-9]+ failed=[0-9]+ reconnects=1$' ||
+			tap_diag "$(vm_run client "grep -v ' ack ' $KDRILL_LOG; tail -5 /root/kdrill.err")"
+		tap_diag "kernel client, around the loss: $(vm_run client "grep -v ' ack ' $KDRILL_LOG | tr '\n' ';'")"
+		out=$(vm_run client "iscsi-client -d $KDEV verify-log $KDRILL_LOG 2>&1")
+		tap_like "  every write it saw acknowledged is on the LUN, read back through its device" "$out" '^verify-log lbas=[0-9]+ acked=[0-9]+ ok$' ||
+			tap_diag "$(tail -5 <<<"$out")"
+		out=$(vm_run client "iscsi-client -i $CLIENT_IQN $VIP $IQN 1 verify-log $KDRILL_LOG 2>&1")
+		tap_like "  and read back over libiscsi, past the kernel" "$out" '^verify-log lbas=[0-9]+ acked=[0-9]+ ok$' ||
+			tap_diag "$(tail -5 <<<"$out")"
+		line_acked+=" kernel_$(sed -n 's/.* stop \(acked=[0-9]*\).*/\1/p' <<<"$kstop")"
+	fi
 	ev=$(guest_events "$s")
 	tap_diag "$s's events (its clock, µs): $(tr '\n' ' ' <<<"$ev")"
 	get() { sed -n "s/^$1 //p" <<<"$ev"; }
@@ -253,12 +341,14 @@ for ((round = 1; round <= ROUNDS; round++)); do
 		"$(vm_run "$s" "grep -a 'start: importing tank' $LOG")" 'peer fenced'
 	# From the power loss, in ms on the host's clock.
 	ms() { [[ $1 =~ ^[0-9]+$ ]] && echo $((($1 + $2 - t_off) / 1000)) || echo -; }
-	line="takeover_ms=$(ms "$t_take" "$off_s") import_begin_ms=$(ms "$t_ib" "$off_s") import_ms=$(ms "$t_ie" "$off_s")"
-	line+=" target_ms=$(ms "$t_tg" "$off_s") ip_ms=$(ms "$t_ip" "$off_s") login_ms=$(ms "$c_conn" "$off_c") ack_ms=$(ms "$c_ack" "$off_c")"
-	line+=" $(sed -n 's/.* stop \(acked=[0-9]*\).*/\1/p' <<<"$stop")"
+	line="clients=$CLIENTS mmp_ms=$MMP_MS takeover_ms=$(ms "$t_take" "$off_s") import_begin_ms=$(ms "$t_ib" "$off_s") import_ms=$(ms "$t_ie" "$off_s")"
+	line+=" target_ms=$(ms "$t_tg" "$off_s") ip_ms=$(ms "$t_ip" "$off_s")"
+	[[ -z $LIB ]] || line+=" login_ms=$(ms "$c_conn" "$off_c") ack_ms=$(ms "$c_ack" "$off_c")"
+	[[ -z $KERN ]] || line+=" kernel_login_ms=$(ms "$k_conn" "$off_c") kernel_ack_ms=$(ms "$k_ack" "$off_c")"
+	line+=$line_acked
 	tap_diag "round $round from the power loss: $line"
 	RES+=("drill round=$round failed=$p $line")
-	[[ -n ${VM_RESULTS:-} ]] && echo "drill round=$round failed=$p $line" >>"$VM_RESULTS"
+	[[ -n ${VM_RESULTS:-} ]] && echo "drill round=$round failed=$p $line load=$(cut -d' ' -f1 /proc/loadavg)" >>"$VM_RESULTS"
 	((round < ROUNDS)) || break
 	# The dead head boots, rejoins as secondary; it is the next victim's peer.
 	vm_poweron "$p"
@@ -268,4 +358,28 @@ for ((round = 1; round <= ROUNDS; round++)); do
 	tap_is "  $p rejoins as secondary" "$(role "$p")" secondary || diag_head "$p"
 	tmp=$p p=$s s=$tmp
 done
+
+# The libiscsi client honours MODE SENSE (on the survivor s, the drills
+# stopped): LIO's LUN set by hand to each caching setting, the client's
+# choice read from its stderr, a short drill on LBAs 4000..4099 and its
+# verify-log. LIO refuses FUA where DPOFUA=0 (INVALID FIELD IN CDB).
+SO=$(vm_run "$s" "readlink -f /sys/kernel/config/target/iscsi/$IQN/tpgt_1/lun/lun_1/* 2>/dev/null | grep '^/sys/kernel/config/target/core/'")
+lio_cache() { vm_run "$s" "echo $1 >$SO/attrib/emulate_write_cache && echo $2 >$SO/attrib/emulate_fua_write"; }
+for c in "1 1 FUA" "1 0 WRITE then SYNCHRONIZE CACHE" "0 0 plain WRITE"; do
+	read -r wc fua mode <<<"$c"
+	if [[ -z $SO ]] || ! lio_cache "$wc" "$fua"; then
+		tap_not_ok "LIO's LUN 1 on $s: emulate_write_cache=$wc emulate_fua_write=$fua"
+		continue
+	fi
+	vm_run client "setsid iscsi-client -i $CLIENT_IQN -T 1000 -t 10 $VIP $IQN 1 drill 4000 100 /root/mode.log \
+</dev/null >/root/mode.out 2>/root/mode.err & echo \$! >/root/mode.pid; sleep 3" >/dev/null
+	stop_client mode
+	tap_like "WCE=$wc, FUA emulation $fua: the libiscsi client chooses $mode" \
+		"$(vm_run client 'cat /root/mode.err')" "writes: $mode"
+	out=$(vm_run client "tail -1 /root/mode.log; iscsi-client -i $CLIENT_IQN $VIP $IQN 1 verify-log /root/mode.log 2>&1")
+	tap_like "  LIO acknowledges its writes, and verify-log finds them" "$out" \
+		' stop acked=[1-9][0-9]* failed=0 reconnects=0'$'\n''verify-log lbas=[0-9]+ acked=[0-9]+ ok$' ||
+		tap_diag "$out" "$(vm_run client 'tail -3 /root/mode.err')"
+done
+lio_cache 1 1 >/dev/null
 tap_done
