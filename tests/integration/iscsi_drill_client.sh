@@ -182,6 +182,8 @@ acked=$(count_events "$log" ack)
 lbas=$(awk '$2 == "ack" || $2 == "fail" { print $4 }' "$log" | sort -u | wc -l)
 tap_diag "$(cat "$log.out")"
 tap_diag "$(sed 's/^/stderr: /' "$log.err")"
+tap_like "the client read MODE SENSE: tgt advertises DPOFUA, so its writes carry FUA" \
+	"$(cat "$log.err")" 'writes: FUA \(DPOFUA=1\)'
 
 out=$(client -- "$VIP" $IQN 1 verify-log "$log" 2>&1)
 tap_is "verify-log on a: every acknowledged write is there" "$out" \

@@ -224,9 +224,14 @@ tap_is "b is secondary" "$(role b)" secondary || diag_head b
 # after its last answer (the defaults, 5 s / 5 s, take up to 10 s, longer
 # than the takeover); replacement_timeout 300 s: past BACK_S, so the
 # kernel queues the writes through any failover this test allows.
+# iscsid runs in the foreground with its debug log stamped with the
+# guest's clock (/var/log/iscsid.log): its reconnect attempts are part of
+# the timeline.
 kernel_login() {
 	vm_run client "modprobe iscsi_tcp && modprobe sd_mod && mkdir -p /etc/iscsi &&
-echo InitiatorName=$CLIENT_IQN >/etc/iscsi/initiatorname.iscsi && { pidof iscsid >/dev/null || iscsid; } &&
+echo InitiatorName=$CLIENT_IQN >/etc/iscsi/initiatorname.iscsi &&
+{ pidof iscsid >/dev/null || { (setsid iscsid -f -d 4 </dev/null 2>&1 |
+while IFS= read -r l; do echo \"\${EPOCHREALTIME/./} \$l\"; done >/var/log/iscsid.log) & sleep 1; }; } &&
 iscsiadm -m discovery -t sendtargets -p $VIP >/dev/null &&
 set_node() { iscsiadm -m node -T $IQN -p $VIP:3260 -o update -n \$1 -v \$2; } &&
 set_node node.session.timeo.replacement_timeout 300 &&
@@ -316,6 +321,9 @@ for ((round = 1; round <= ROUNDS; round++)); do
 		tap_like "  the kernel client stopped cleanly, its session back once" "$kstop" ' stop acked=[0-9]+ failed=[0-9]+ reconnects=1$' ||
 			tap_diag "$(vm_run client "grep -v ' ack ' $KDRILL_LOG; tail -5 /root/kdrill.err")"
 		tap_diag "kernel client, around the loss: $(vm_run client "grep -v ' ack ' $KDRILL_LOG | tr '\n' ';'")"
+		# iscsid's reconnect attempts since the loss (guest clock, µs).
+		tap_diag "$(vm_run client "awk -v t=\$(awk '\$2 == \"disconnected\" { print \$1 }' $KDRILL_LOG | tail -1) '\$1 >= t' /var/log/iscsid.log |
+grep -E 'reopen|connect|Login|login|conn error|poll|timed out' | tail -40")"
 		out=$(vm_run client "iscsi-client -d $KDEV verify-log $KDRILL_LOG 2>&1")
 		tap_like "  every write it saw acknowledged is on the LUN, read back through its device" "$out" '^verify-log lbas=[0-9]+ acked=[0-9]+ ok$' ||
 			tap_diag "$(tail -5 <<<"$out")"
