@@ -146,6 +146,22 @@ tap_is "spawned process is in a's network namespace" \
 tap_is "spawned process is in a's PID namespace" \
 	"$(readlink "/proc/$SPID/ns/pid")" "$(readlink "/proc/$APID/ns/pid")"
 
+# spawn --gate: the command waits, under the pid spawn wrote, until the gate goes.
+gate=$STATE/shared/selftest-gate
+: >"$gate"
+lab spawn a gated --gate "$gate" -- sh -c 'echo released >/run/selftest-gated; exec sleep 1000'
+tap_is "spawn --gate succeeds while the gate is closed" "$?" 0
+GPID=$(cat "$STATE/nodes/a/log/gated.pid")
+sleep 0.3
+tap_check "  the command has not run behind the closed gate" \
+	sh -c "! $(printf %q "$TWINHEAD_LAB") -n $LAB_NAME exec a test -e /run/selftest-gated"
+rm -f "$gate"
+gated_sleeps() { [[ $(cat "/proc/$GPID/comm" 2>/dev/null) == sleep ]] || { echo "pid $GPID: $(cat "/proc/$GPID/comm" 2>&1)"; return 1; }; }
+lab_wait_for "$LAB_START_S" "the gated command to run once the gate is removed" gated_sleeps
+tap_is "  it ran once the gate was removed, under the same pid" "$?" 0
+tap_is "  and did what it says" "$(lab_exec a cat /run/selftest-gated)" released
+kill "$GPID" 2>/dev/null
+
 # --- cable -----------------------------------------------------------------------------------
 lab_cable a down
 tap_like "cable down: a's eth0 has NO-CARRIER" "$(lab_exec a ip -o link show dev eth0)" 'NO-CARRIER'

@@ -86,8 +86,7 @@ qd_start() {
 		# QD_ENV_NODE: extra NAME=VALUE words for that node's daemon.
 		envvar=QD_ENV_$n
 		read -r -a extra <<<"${!envvar:-}"
-		lab spawn "$n" "qd$(date +%s%N)" -- sh -c \
-			'while [ -e "$1" ]; do sleep 0.01; done; shift; exec "$@"' gate "$gate" \
+		lab spawn "$n" "qd$(date +%s%N)" --gate "$gate" -- \
 			env "${extra[@]}" "$QD" -c "$QD_SHARED/$n.conf" || rc=1
 	done
 	rm -f "$gate"
