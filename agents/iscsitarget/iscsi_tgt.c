@@ -709,6 +709,34 @@ static int tgt_account_create(struct tgt *g, const char *user, const char *secre
 	return 0;
 }
 
+/* Reads back what tgtd has after start or reload made its changes: the
+ * same check monitor makes. 0 when the target is exactly the
+ * configuration; otherwise why says so, prefixed with `after` ("after
+ * start: ..."). show holds the new query either way. */
+static int tgt_read_back(struct tgt *g, struct tgt_show *show, const char *after)
+{
+	const struct iscsi_target *t = g->op->t;
+	const struct tgt_show_target *s;
+	char msg[ISCSI_WHY_MAX];
+	int rc;
+
+	tgt_show_free(show);
+	rc = tgt_query(g, g->op->deadline, show);
+	if (rc)
+		return rc;
+	s = tgt_show_find_tid(show, t->tid);
+	if (!s || strcmp(s->name, t->iqn) != 0) {
+		why(g, "target %s (tid %u) vanished during the %s", t->iqn, t->tid, after);
+		return -EIO;
+	}
+	rc = tgt_complete(g, s);
+	if (rc) {
+		snprintf(msg, sizeof(msg), "%s", g->op->why);
+		why(g, "after %s: %s", after, msg);
+	}
+	return rc;
+}
+
 static int tgt_start(struct iscsi_op *op)
 {
 	const struct iscsi_target *t = op->t;
@@ -825,25 +853,9 @@ static int tgt_start(struct iscsi_op *op)
 	if (rc)
 		goto undo;
 
-	/* Read back what tgtd now has: the same check monitor makes. */
-	tgt_show_free(&show);
-	rc = tgt_query(g, d, &show);
+	rc = tgt_read_back(g, &show, "start");
 	if (rc)
 		goto undo;
-	s = tgt_show_find_tid(&show, t->tid);
-	if (!s || strcmp(s->name, t->iqn) != 0) {
-		why(g, "target %s (tid %u) vanished right after it was created", t->iqn, t->tid);
-		rc = -EIO;
-		goto undo;
-	}
-	rc = tgt_complete(g, s);
-	if (rc) {
-		char msg[ISCSI_WHY_MAX];
-
-		snprintf(msg, sizeof(msg), "%s", op->why);
-		why(g, "after start: %s", msg);
-		goto undo;
-	}
 	goto out;
 undo:
 	tgt_undo(g);
@@ -967,21 +979,7 @@ static int tgt_reload(struct iscsi_op *op)
 	}
 	if ((rc = tgt_reload_remove(g, s, acl, n_acl)))
 		goto out;
-	/* Read back: now exactly the configuration, ready. */
-	tgt_show_free(&show);
-	rc = tgt_query(g, d, &show);
-	if (rc)
-		goto out_free;
-	s = tgt_show_find_tid(&show, t->tid);
-	if (!s) {
-		why(g, "target %s (tid %u) vanished during the reload", t->iqn, t->tid);
-		rc = -EIO;
-	} else if ((rc = tgt_complete(g, s))) {
-		char msg[ISCSI_WHY_MAX];
-
-		snprintf(msg, sizeof(msg), "%s", op->why);
-		why(g, "after reload: %s", msg);
-	}
+	rc = tgt_read_back(g, &show, "reload");
 	goto out;
 undo:
 	tgt_undo(g);
