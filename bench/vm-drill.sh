@@ -6,10 +6,12 @@
 # tests/tools/iscsi-client's drill, through the kernel's open-iscsi
 # initiator or over libiscsi).
 #
-#   bench/vm-drill.sh [-n ROUNDS] [-c kernel|libiscsi|both] [-m MMP_MS]
+#   bench/vm-drill.sh [-n ROUNDS] [-c kernel|libiscsi|both] [-m MMP_MS] [-l SEC]
 #       as root; defaults: 5 rounds, the kernel's initiator alone (one
 #       client: its times are not shared with another), and
-#       zfs_multihost_interval 100 ms (-m 1000: OpenZFS's default)
+#       zfs_multihost_interval 100 ms (-m 1000: OpenZFS's default);
+#       -l: the kernel client's node.conn[0].timeo.login_timeout (default
+#       open-iscsi's 15 s)
 #
 # Per round, milliseconds from the power loss (SIGKILL of the primary's
 # qemu, host clock; the guests' clocks mapped to it through their consoles):
@@ -25,24 +27,26 @@ set -euo pipefail
 TH_SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
 export TH_SRCDIR TH_BUILDDIR=${TH_BUILDDIR:-$TH_SRCDIR}
 export TWINHEAD_LAB_SUFFIX=${TWINHEAD_LAB_SUFFIX:-}bd
-ROUNDS=5 CLIENTS=kernel MMP=100
-while getopts n:c:m: o; do
+ROUNDS=5 CLIENTS=kernel MMP=100 LOGIN=15
+while getopts n:c:m:l: o; do
 	case $o in
 	n) ROUNDS=$OPTARG ;;
 	c) CLIENTS=$OPTARG ;;
 	m) MMP=$OPTARG ;;
-	*) echo "usage: ${0##*/} [-n ROUNDS] [-c kernel|libiscsi|both] [-m MMP_MS]" >&2; exit 2 ;;
+	l) LOGIN=$OPTARG ;;
+	*) echo "usage: ${0##*/} [-n ROUNDS] [-c kernel|libiscsi|both] [-m MMP_MS] [-l SEC]" >&2; exit 2 ;;
 	esac
 done
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "${0##*/}: -n takes a number of rounds (1 or more)" >&2; exit 2; }
 [[ $CLIENTS =~ ^(kernel|libiscsi|both)$ ]] || { echo "${0##*/}: -c takes kernel, libiscsi or both" >&2; exit 2; }
 [[ $MMP =~ ^[1-9][0-9]*$ ]] || { echo "${0##*/}: -m takes zfs_multihost_interval in ms" >&2; exit 2; }
+[[ $LOGIN =~ ^[1-9][0-9]*$ ]] || { echo "${0##*/}: -l takes open-iscsi's login_timeout in seconds" >&2; exit 2; }
 [[ $(id -u) == 0 ]] || { echo "run as root" >&2; exit 1; }
 OUT=${TMPDIR:-/tmp}/vm-drill.$$
 trap 'rm -f "$OUT"' EXIT
 : >"$OUT"
-echo "start $(date -u +%FT%TZ): $ROUNDS rounds, clients=$CLIENTS, zfs_multihost_interval=$MMP ms, load $(cut -d' ' -f1-3 /proc/loadavg)"
-VM_DRILL_ROUNDS=$ROUNDS VM_DRILL_CLIENTS=$CLIENTS VM_MMP_INTERVAL_MS=$MMP VM_RESULTS=$OUT "$TH_SRCDIR/tests/vm/drill.sh" |
+echo "start $(date -u +%FT%TZ): $ROUNDS rounds, clients=$CLIENTS, zfs_multihost_interval=$MMP ms, login_timeout=$LOGIN s, load $(cut -d' ' -f1-3 /proc/loadavg)"
+VM_DRILL_ROUNDS=$ROUNDS VM_DRILL_CLIENTS=$CLIENTS VM_MMP_INTERVAL_MS=$MMP VM_ISCSI_LOGIN_TIMEOUT=$LOGIN VM_RESULTS=$OUT "$TH_SRCDIR/tests/vm/drill.sh" |
 	grep -E '^(not )?ok|^# *round' || true
 cat "$OUT"
 awk '
