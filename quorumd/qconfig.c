@@ -194,6 +194,11 @@ uint32_t qc_fence_vote_ms(const struct qc_config *c)
 	return 3 * qc_fence_attempt_ms(c) + 2 * qc_fence_retry_ms(c);
 }
 
+uint32_t qc_poison_hold_ms(const struct qc_config *c)
+{
+	return 2 * qc_fence_attempt_ms(c) + qc_fence_retry_ms(c) + 2 * c->interval_ms;
+}
+
 uint32_t qc_watchdog_timeout_ms(const struct qc_config *c)
 {
 	int64_t ms = (int64_t)c->watchdog_ms - (3 * (int64_t)c->timeout_ms + 3) / 4 - 1000;

@@ -88,11 +88,20 @@ uint32_t qc_watchdog_min_ms(const struct qc_config *cfg);
  *             the next attempt reads the power state back first;
  *   vote:     how long this head votes for itself while fencing a stale
  *             peer without confirmation (docs/quorumd.md, "The vote while
- *             fencing"): three attempts and the pauses between them. */
+ *             fencing"): three attempts and the pauses between them;
+ *   poison hold: how long after reading a poison pill this head claims
+ *             nothing without a fence (docs/quorumd.md, "The poison-pill
+ *             hold"): the peer's first attempt, its result read at the
+ *             peer's next tick, the pause, the retry at a tick, the second
+ *             attempt: 2 x attempt + retry + 2 x interval. From this
+ *             head's settings: the pill comes from the peer's fence, whose
+ *             budgets the peer's file sets; the heads are meant to share
+ *             them (the examples do). */
 uint32_t qc_fence_session_ms(const struct qc_config *cfg);
 uint32_t qc_fence_retrans_ms(const struct qc_config *cfg);
 uint32_t qc_fence_attempt_ms(const struct qc_config *cfg);
 uint32_t qc_fence_retry_ms(const struct qc_config *cfg);
 uint32_t qc_fence_vote_ms(const struct qc_config *cfg);
+uint32_t qc_poison_hold_ms(const struct qc_config *cfg);
 
 #endif

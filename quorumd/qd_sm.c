@@ -3,6 +3,8 @@
 #include "qd_sm.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 void qd_sm_init(struct qd_sm *sm, const struct qd_sm_config *cfg, const struct qd_slot *own,
@@ -19,6 +21,7 @@ void qd_sm_init(struct qd_sm *sm, const struct qd_sm_config *cfg, const struct q
 	sm->epoch = own ? own->epoch : 0;
 	sm->started_ms = now_ms;
 	sm->last_write_ok_ms = -1;
+	sm->poison_read_ms = -1;
 	sm->fence = QD_FENCE_IDLE;
 }
 
@@ -148,6 +151,62 @@ static void run_for_primary(struct qd_sm *sm, struct qd_tick_out *out, bool fenc
 	out->reason = reason;
 }
 
+/* The poison-pill hold (qd_sm.h): the peer posts the pill in the tick
+ * in which it starts fencing this head, so for a while after it this head
+ * may be powered off at any moment. A claim that rests on the peer's word
+ * alone (the peer released or stopped cleanly, or the cold-start election
+ * against a quiet secondary) would start services that this fence then
+ * cuts: the flap seen under load, where the old primary lost its lease,
+ * stepped down, read the pill as a secondary (which did nothing) and ran
+ * as the lower id while the peer's first attempt was still under way.
+ * Those claims wait for poison_hold_ms from the read of the pill. Claims
+ * that rest on the peer being gone (a confirmed fence of it, the watchdog
+ * bound) do not: a head that is off or reset fences nobody.
+ *
+ * Why this cannot make safety worse: the hold only adds a condition to
+ * three transitions into CANDIDATE, and touches nothing else; a head it
+ * holds stays SECONDARY with its services down, a slot every rule of the
+ * peer already treats as quiet, as it stays when its own lease or its
+ * demote keeps it from claiming. And it ends by itself, so a pill whose
+ * fence failed or never ran cannot keep the pair without a primary for
+ * longer than the hold. Returns whether claim is held off now; logs that
+ * (out->reason) once per pill, unless another reason is said this tick. */
+static bool poison_hold(struct qd_sm *sm, int64_t now, struct qd_tick_out *out, const char *claim)
+{
+	int64_t left;
+
+	if (sm->poison_read_ms < 0)
+		return false;
+	left = sm->poison_read_ms + (int64_t)sm->cfg.poison_hold_ms - now;
+	if (left <= 0)
+		return false;
+	if (!sm->hold_logged && !out->reason) {
+		snprintf(sm->hold_msg, sizeof(sm->hold_msg),
+			 "holding off: node %u asked to fence this head %" PRId64 " ms ago (poison "
+			 "pill); no claim without a fence for %" PRId64 " ms more (held: %s)",
+			 sm->peer_id, now - sm->poison_read_ms, left, claim);
+		out->reason = sm->hold_msg;
+		sm->hold_logged = true;
+	}
+	return true;
+}
+
+/* A claim with no fence behind it: the peer's own slot allows it. */
+static void run_unfenced(struct qd_sm *sm, int64_t now, struct qd_tick_out *out,
+			 const char *reason)
+{
+#ifndef QD_SM_MUTANT_NO_POISON_HOLD
+	if (poison_hold(sm, now, out, reason))
+		return;
+#else
+	/* The flap a lab saw under load, kept for the tests that must catch
+	 * it (tests/model/qd_sm_mutant.sh): no hold. */
+	(void)poison_hold;
+	(void)now;
+#endif
+	run_for_primary(sm, out, false, reason);
+}
+
 static void handle_mailbox(struct qd_sm *sm, const struct qd_tick_in *in, struct qd_tick_out *out)
 {
 	const struct qd_mailbox *m = &in->mailbox;
@@ -155,6 +214,11 @@ static void handle_mailbox(struct qd_sm *sm, const struct qd_tick_in *in, struct
 	if (in->mailbox_rc != 0 || m->request_id <= sm->mailbox_done_id)
 		return;
 	sm->mailbox_done_id = m->request_id;
+	/* In any state, whatever the epoch: the peer's fence is under way. */
+	if (m->request == QD_REQ_POISON) {
+		sm->poison_read_ms = in->now_ms;
+		sm->hold_logged = false;
+	}
 	if (m->request == QD_REQ_POISON &&
 	    (sm->state == QD_STATE_PRIMARY || sm->state == QD_STATE_CANDIDATE) &&
 	    m->epoch >= sm->epoch)
@@ -232,7 +296,7 @@ static void decide_secondary(struct qd_sm *sm, const struct qd_tick_in *in,
 		if (!sm->peer_seen)
 			return;
 		if (qd_sm_peer_clean(sm)) {
-			run_for_primary(sm, out, false, "peer released primary cleanly");
+			run_unfenced(sm, now, out, "peer released primary cleanly");
 			return;
 		}
 		switch (sm->peer.state) {
@@ -241,7 +305,7 @@ static void decide_secondary(struct qd_sm *sm, const struct qd_tick_in *in,
 			 * secondary whose demote failed may still run them. */
 			if (sm->cfg.my_id < sm->peer_id &&
 			    (sm->peer.flags & QD_SLOT_F_SERVICES_DOWN))
-				run_for_primary(sm, out, false, "no primary: the lower node id runs");
+				run_unfenced(sm, now, out, "no primary: the lower node id runs");
 			break;
 		default: /* PRIMARY, CANDIDATE, STARTING: wait */
 			break;
@@ -251,7 +315,7 @@ static void decide_secondary(struct qd_sm *sm, const struct qd_tick_in *in,
 
 	clean = qd_sm_peer_clean(sm);
 	if (clean) {
-		run_for_primary(sm, out, false, "peer stopped cleanly");
+		run_unfenced(sm, now, out, "peer stopped cleanly");
 		return;
 	}
 	if (sm->cfg.watchdog_ms && sm->peer_seen &&

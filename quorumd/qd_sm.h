@@ -15,6 +15,14 @@
  *     write CANDIDATE, read the peer after that write is on disk, back off
  *     if the peer is CANDIDATE or PRIMARY (in (c) and (d): only if it wrote
  *     that after the fence). Two heads that both run cannot both pass it.
+ *   - A poison pill, read in any state, means the peer is fencing this
+ *     head: for poison_hold_ms after it this head makes none of the claims
+ *     that need no fence ((a), (b)); (c) and (d) stay open. Without the
+ *     hold a head that lost its lease and stepped down, then read the
+ *     pill as a secondary, ran as the lower id while the peer's fence was
+ *     still on its way, and started services the fence then cut (a flap).
+ *     It only ever removes transitions; it ends by itself, so a fence that
+ *     never comes cannot wedge the pair.
  *   - A primary that sees a newer epoch (or an equal one from the lower id)
  *     in the peer's slot, a poison pill, or no verified write of its own
  *     for a timeout stops acting as primary at once.
@@ -42,6 +50,8 @@ struct qd_sm_config {
 	uint32_t timeout_ms;
 	uint32_t fence_retry_ms; /* wait after an unconfirmed fence */
 	uint32_t watchdog_ms;    /* 0: watchdog mode off */
+	uint32_t poison_hold_ms; /* after a poison pill: no claim without a fence
+				  * for this long (qc_poison_hold_ms); 0: none */
 };
 
 enum qd_fence_state {
@@ -75,6 +85,10 @@ struct qd_sm {
 				     * peer returns: readers judge its age); 0 none */
 
 	uint64_t mailbox_done_id; /* requests up to this id were handled */
+	int64_t poison_read_ms;   /* when the last poison pill was read, in any
+				   * state; -1 none: the hold runs from here */
+	bool hold_logged;         /* the hold of that pill held a claim (logged) */
+	char hold_msg[200];       /* what out.reason points to then */
 	uint64_t released_epoch;  /* the epoch this head let go of */
 
 	/* Services (the hooks). acting above: the services were started and

@@ -683,7 +683,8 @@ static int setup(struct daemon *d, char *why, size_t len)
 	smc = (struct qd_sm_config){ .my_id = d->cfg.node_id, .interval_ms = d->cfg.interval_ms,
 				     .timeout_ms = d->cfg.timeout_ms,
 				     .fence_retry_ms = qc_fence_retry_ms(&d->cfg),
-				     .watchdog_ms = d->cfg.watchdog_ms };
+				     .watchdog_ms = d->cfg.watchdog_ms,
+				     .poison_hold_ms = qc_poison_hold_ms(&d->cfg) };
 	qd_sm_init(&d->sm, &smc, ownp, incarnation, deadline_now_ms());
 	/* Requests already in the mailbox were for an earlier incarnation. */
 	rc = read_record(d, QD_KIND_MAILBOX, d->cfg.node_id, rec);

@@ -80,6 +80,8 @@ START_TEST(fence_budgets_are_derived_from_the_bmc_timeouts)
 	ck_assert_uint_eq(qc_fence_attempt_ms(&c), 4000);
 	ck_assert_uint_eq(qc_fence_retry_ms(&c), 250);
 	ck_assert_uint_eq(qc_fence_vote_ms(&c), 3 * 4000 + 2 * 250);
+	/* Two attempts, the pause, and the peer's two ticks to act on them. */
+	ck_assert_uint_eq(qc_poison_hold_ms(&c), 2 * 4000 + 250 + 2 * c.interval_ms);
 	qc_free(&c);
 	ck_assert_int_eq(qc_parse(GOOD "fence_session_timeout_ms = 3000\n", &c, why, sizeof(why)),
 			 0);
@@ -92,6 +94,7 @@ START_TEST(fence_budgets_are_derived_from_the_bmc_timeouts)
 	ck_assert_uint_eq(qc_fence_attempt_ms(&c), 2500);
 	ck_assert_uint_eq(qc_fence_retry_ms(&c), 100);
 	ck_assert_uint_eq(qc_fence_vote_ms(&c), 9000);
+	ck_assert_uint_eq(qc_poison_hold_ms(&c), 2 * 2500 + 100 + 2 * c.interval_ms);
 	qc_free(&c);
 }
 END_TEST

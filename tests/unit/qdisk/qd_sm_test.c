@@ -20,6 +20,11 @@
 /* votequorum's device timeout: a vote not polled for this long lapses. */
 #define DEVICE_TIMEOUT 6000
 #define FENCE_VOTE 6000
+/* A slow fence attempt (sim.fence_ms) and the pause after a failed one;
+ * the poison-pill hold as qc_poison_hold_ms() derives it from them. */
+#define FENCE_ATTEMPT 3000
+#define FENCE_RETRY 1000
+#define POISON_HOLD (2 * FENCE_ATTEMPT + FENCE_RETRY + 2 * INTERVAL)
 
 struct head {
 	struct qd_sm sm;
@@ -37,6 +42,11 @@ struct head {
 	bool exited;    /* the daemon wrote its final slot and exited */
 	int64_t demote_ended_at; /* when the last demote ended (-1: never) */
 	int promotes, demotes, fences;
+	bool fence_running;   /* a slow attempt (sim.fence_ms) runs until fence_end */
+	int64_t fence_end;
+	bool fence_reported;  /* it ended: tell the state machine at the next tick */
+	bool fence_ok;
+	int holds_logged;     /* ticks that logged "holding off" */
 	int64_t promoted_at;
 	bool voted_at_promotion; /* the vote cast in the promoting tick */
 };
@@ -49,6 +59,7 @@ struct sim {
 	bool mbox_written[3];
 	int64_t now;
 	bool fence_works;
+	int64_t fence_ms;   /* 0: a fence is confirmed (or not) within its tick */
 	int64_t demote_ms;  /* how long demote hooks take */
 	bool demote_fails;  /* and whether they fail (the services stay up) */
 	uint64_t next_request;
@@ -56,7 +67,8 @@ struct sim {
 };
 
 static const struct qd_sm_config cfg1 = { .my_id = 1, .interval_ms = INTERVAL,
-					  .timeout_ms = TIMEOUT, .fence_retry_ms = 1000 };
+					  .timeout_ms = TIMEOUT, .fence_retry_ms = FENCE_RETRY,
+					  .poison_hold_ms = POISON_HOLD };
 
 static void head_boot(struct sim *s, int i, uint32_t watchdog_ms)
 {
@@ -73,6 +85,12 @@ static void head_boot(struct sim *s, int i, uint32_t watchdog_ms)
 	s->h[i].demote_running = false;
 	s->h[i].demote_reported = false;
 	s->h[i].demote_ended_at = -1;
+	s->h[i].fence_running = false;
+	s->h[i].fence_reported = false;
+	/* As the daemon's setup: requests already in the mailbox were for an
+	 * earlier incarnation. */
+	if (s->mbox_written[i])
+		s->h[i].sm.mailbox_done_id = s->mbox[i].request_id;
 }
 
 static void sim_init(struct sim *s, uint32_t watchdog_ms)
@@ -91,6 +109,16 @@ static void check_guarantee_1(const struct sim *s)
 	ck_assert_msg(!(s->h[1].vote && s->h[2].vote), "two votes at t=%lld", (long long)s->now);
 }
 
+/* Power off: the head and its services are gone. */
+static void power_off(struct sim *s, int i)
+{
+	s->h[i].powered = false;
+	s->h[i].acting = false;
+	s->h[i].vote = false;
+	s->h[i].demote_running = false;
+	s->h[i].fence_running = false;
+}
+
 static void tick(struct sim *s, int i)
 {
 	struct head *h = &s->h[i];
@@ -98,10 +126,15 @@ static void tick(struct sim *s, int i)
 	struct qd_tick_in in = { .now_ms = s->now };
 	struct qd_tick_out out;
 
-	/* The daemon reports the hooks' end before the tick's decision. */
+	/* The daemon reports the hooks' end before the tick's decision, and
+	 * a slow fence's end too (fence_collect). */
 	if (h->demote_reported) {
 		h->demote_reported = false;
 		qd_sm_demote_result(&h->sm, h->demote_ok, s->now);
+	}
+	if (h->fence_reported) {
+		h->fence_reported = false;
+		qd_sm_fence_result(&h->sm, h->fence_ok, s->now);
 	}
 	if (!h->disk_ok)
 		in.peer_rc = -EIO;
@@ -113,6 +146,8 @@ static void tick(struct sim *s, int i)
 	in.mailbox = s->mbox[i];
 
 	qd_sm_tick(&h->sm, &in, &out);
+	if (out.reason && strncmp(out.reason, "holding off", 11) == 0)
+		h->holds_logged++;
 	if (out.actions & QD_ACT_DEMOTE) {
 		/* The hooks start now; the services stop when they end. */
 		h->demote_running = true;
@@ -160,15 +195,32 @@ static void tick(struct sim *s, int i)
 	check_guarantee_1(s);
 	if (out.actions & QD_ACT_FENCE) {
 		h->fences++;
-		if (s->fence_works) {
-			/* Power off: the peer and its services are gone. */
-			s->h[p].powered = false;
-			s->h[p].acting = false;
-			s->h[p].vote = false;
-			s->h[p].demote_running = false;
+		if (h->fence_running) {
+			/* fencer_begin: -EBUSY, counted as failed. */
+			qd_sm_fence_result(&h->sm, false, s->now);
+		} else if (s->fence_ms) {
+			/* On the fence thread: the BMC acts when it ends. */
+			h->fence_running = true;
+			h->fence_end = s->now + s->fence_ms;
+		} else {
+			if (s->fence_works)
+				power_off(s, p);
+			qd_sm_fence_result(&h->sm, s->fence_works, s->now);
 		}
-		qd_sm_fence_result(&h->sm, s->fence_works, s->now);
 	}
+}
+
+/* A slow fence attempt ends: the BMC powers the peer off (or does not),
+ * whatever the fencing head's state machine thinks of it by now. */
+static void fence_attempt_ends(struct sim *s, int i)
+{
+	struct head *h = &s->h[i];
+
+	h->fence_running = false;
+	h->fence_reported = true;
+	h->fence_ok = s->fence_works;
+	if (s->fence_works)
+		power_off(s, 3 - i);
 }
 
 /* Runs for ms of simulated time; head 2 ticks half an interval after 1. */
@@ -180,6 +232,10 @@ static void run(struct sim *s, int64_t ms)
 
 			struct head *h = &s->h[i];
 
+			if (h->powered && !h->frozen && h->fence_running && s->now >= h->fence_end) {
+				fence_attempt_ends(s, i);
+				check_guarantee_1(s);
+			}
 			/* Hooks run on in their own processes, frozen daemon or
 			 * not; a powered-off head has none. */
 			if (h->powered && h->demote_running && s->now >= h->demote_end) {
@@ -626,7 +682,109 @@ START_TEST(poison_pill_stops_a_primary)
 	s.h[2].frozen = true; /* keep head 2 from reacting while we look */
 	run(&s, INTERVAL);
 	ck_assert(!s.h[1].acting);
+	ck_assert(!s.h[1].vote);
 	ck_assert_int_eq(s.h[1].demotes, 2); /* start-up, poison */
+	ck_assert_str_eq(s.h[1].sm.last_reason, "poison pill: the peer is fencing this head");
+	/* The hold that follows closes only the claims without a fence: the
+	 * election against head 2's quiet slot waits (logged once); head 2
+	 * stays frozen, so its slot goes stale and head 1 fences it and takes
+	 * over, within the hold. */
+	run(&s, TIMEOUT + 4 * INTERVAL);
+	ck_assert_msg(s.h[1].fences == 1, "head 1 claimed again without fencing the peer that "
+		      "poisoned it (%d fences)", s.h[1].fences);
+	ck_assert_int_eq(s.h[1].holds_logged, 1);
+	ck_assert(s.h[1].acting);
+	ck_assert_int_eq(s.h[1].promotes, 2);
+	ck_assert_int_lt(s.now - s.h[1].sm.poison_read_ms, POISON_HOLD);
+}
+END_TEST
+
+/* Head 1 (primary) cannot write; it loses its lease and steps down, and
+ * head 2, which saw its slot go stale, starts a fence attempt of
+ * FENCE_ATTEMPT ms and posts the poison pill. Then head 1's disk answers
+ * again: it reads the pill as a secondary. Returns the time of the pill. */
+static int64_t lease_lost_then_poisoned(struct sim *s)
+{
+	int64_t end;
+
+	start_both(s);
+	s->fence_ms = FENCE_ATTEMPT;
+	s->h[1].disk_ok = false; /* writes (and reads) time out: a busy host */
+	for (end = s->now + 3 * TIMEOUT; s->now < end && !s->h[2].fences;)
+		run(s, STEP);
+	ck_assert_int_eq(s->h[2].fences, 1);
+	ck_assert(s->h[2].fence_running);
+	ck_assert(s->mbox_written[1]);
+	ck_assert_uint_eq(s->mbox[1].request, QD_REQ_POISON);
+	ck_assert_uint_eq(s->h[1].sm.state, QD_STATE_SECONDARY); /* lease lost */
+	ck_assert(!s->h[1].acting);
+	ck_assert_uint_eq(s->slot[1].state, QD_STATE_PRIMARY);  /* as the disk still says */
+	s->h[1].disk_ok = true;
+	return s->now;
+}
+
+/* The lab's flap (interval 250, timeout 1000, host load 8-11): heada lost
+ * its lease (its writes timed out) and stepped down; headb had already
+ * judged it stale, started fencing it and posted the poison pill; heada
+ * read the pill as a secondary (nothing to stop), saw headb secondary
+ * with its services down, ran as the lower id, became primary and started
+ * its services; headb's fence then powered it off (the first attempt's
+ * answer timed out, its retry read the power state back) and headb took
+ * over. Safe, but heada started services it could not keep. With the
+ * hold, head 1 claims nothing until the fence lands; head 2 then takes
+ * over on its confirmed fence. */
+START_TEST(poison_pill_read_as_secondary_holds_off_the_election)
+{
+	struct sim s;
+	int64_t posted = lease_lost_then_poisoned(&s);
+
+	run(&s, FENCE_ATTEMPT); /* the attempt lands: head 1 is powered off */
+	ck_assert(!s.h[1].powered);
+	ck_assert_msg(s.h[1].promotes == 1,
+		      "head 1 started its services again %lld ms after the poison pill, and "
+		      "the fence that pill announced cut them: a flap",
+		      (long long)(s.h[1].promoted_at - posted));
+	ck_assert_int_eq(s.h[1].holds_logged, 1);
+	ck_assert_int_eq(s.h[2].promotes, 0);
+	/* Head 2 sees head 1's slot stale again, fences it (the read-back
+	 * confirms) and takes over. */
+	run(&s, TIMEOUT + 2 * FENCE_ATTEMPT);
+	ck_assert(s.h[2].acting);
+	ck_assert_int_eq(s.h[2].fences, 2);
+	ck_assert_int_eq(s.h[1].promotes, 1);
+}
+END_TEST
+
+/* The fence announced by the pill never lands (the BMC did not act): the
+ * hold ends by itself and the cold-start election resumes, so a lost
+ * fence leaves the pair without a primary for the hold only. */
+START_TEST(poison_hold_expires_and_the_election_resumes)
+{
+	struct sim s;
+	int64_t read, end;
+
+	lease_lost_then_poisoned(&s);
+	s.fence_works = false;
+	run(&s, INTERVAL);
+	read = s.h[1].sm.poison_read_ms;
+	ck_assert_int_ge(read, 0);
+	for (end = read + POISON_HOLD - STEP; s.now < end;) {
+		run(&s, STEP);
+		ck_assert_msg(!s.h[1].acting && !s.h[2].acting,
+			      "a head claimed without a fence %lld ms into the hold",
+			      (long long)(s.now - read));
+	}
+	ck_assert_uint_eq(s.slot[1].state, QD_STATE_SECONDARY);
+	ck_assert(s.slot[1].flags & QD_SLOT_F_SERVICES_DOWN);
+	ck_assert_int_eq(s.h[1].holds_logged, 1); /* logged once, not every tick */
+	ck_assert_ptr_nonnull(strstr(s.h[1].sm.hold_msg, "held: no primary: the lower node id "
+					 "runs"));
+	ck_assert_int_eq(s.h[2].fences, 1); /* head 1 writes: no retry */
+	run(&s, 4 * INTERVAL);
+	ck_assert(s.h[1].acting);
+	ck_assert_int_eq(s.h[1].promotes, 2);
+	ck_assert_int_ge(s.h[1].promoted_at - read, POISON_HOLD);
+	ck_assert(s.h[1].powered);
 }
 END_TEST
 
@@ -1016,6 +1174,8 @@ int main(void)
 	tcase_add_test(tc, lost_disk_on_the_primary_drops_the_lease_and_peer_takes_over);
 	tcase_add_test(tc, unreadable_disk_on_the_secondary_changes_nothing);
 	tcase_add_test(tc, poison_pill_stops_a_primary);
+	tcase_add_test(tc, poison_pill_read_as_secondary_holds_off_the_election);
+	tcase_add_test(tc, poison_hold_expires_and_the_election_resumes);
 	tcase_add_test(tc, release_request_moves_primary_and_the_old_one_stays_secondary);
 	tcase_add_test(tc, a_release_for_an_older_epoch_is_ignored);
 	tcase_add_test(tc, fenced_head_rejoins_as_secondary);
