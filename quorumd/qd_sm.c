@@ -557,6 +557,17 @@ void qd_sm_fence_result(struct qd_sm *sm, bool confirmed, int64_t now_ms)
 	}
 }
 
+bool qd_sm_poison_found(struct qd_sm *sm, int64_t now_ms, int64_t age_ms)
+{
+	if (age_ms < 0)
+		age_ms = 0;
+	if (age_ms >= (int64_t)sm->cfg.poison_hold_ms)
+		return false;
+	sm->poison_read_ms = now_ms - age_ms;
+	sm->hold_logged = false;
+	return true;
+}
+
 void qd_sm_request_stop(struct qd_sm *sm)
 {
 	sm->stop_requested = true;

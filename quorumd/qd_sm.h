@@ -149,6 +149,14 @@ void qd_sm_tick(struct qd_sm *sm, const struct qd_tick_in *in, struct qd_tick_ou
 bool qd_sm_may_vote(const struct qd_sm *sm, int64_t now_ms);
 unsigned qd_sm_write_result(struct qd_sm *sm, bool ok, int64_t now_ms);
 
+/* A poison pill this head's daemon found in its mailbox at start, posted
+ * age_ms before now_ms (qd_sm_tick acts only on later requests): posted
+ * while the daemon was down or restarting, its fence may still land. The
+ * hold (above) runs from when it was posted (a negative age counts as 0).
+ * Returns whether it still runs; a pill as old as the hold means
+ * nothing. */
+bool qd_sm_poison_found(struct qd_sm *sm, int64_t now_ms, int64_t age_ms);
+
 /* The fence asked for finished: confirmed off, or not. */
 void qd_sm_fence_result(struct qd_sm *sm, bool confirmed, int64_t now_ms);
 

@@ -601,6 +601,26 @@ static void setup_vote(struct daemon *d)
 		       t.sync_timeout_ms, guard + 2 * (int64_t)d->cfg.interval_ms - lost);
 }
 
+/* A poison pill in the mailbox at start: posted while this daemon was
+ * down, as when systemd restarted it after a hang on a busy host; the
+ * fence it announced may still land. The hold (docs/quorumd.md, "The
+ * poison-pill hold") runs from when the peer posted it, by the peer's
+ * wall clock in the record: the heads' clocks are meant to agree (NTP),
+ * and a skew only makes the hold shorter or longer (a pill dated in the
+ * future counts as posted now), never a claim less safe. An older pill
+ * (the one that fenced this head before it booted, say) means nothing. */
+static void poison_at_start(struct daemon *d, const struct qd_mailbox *m)
+{
+	int64_t age = wall_ms() - (int64_t)m->written_ms;
+
+	if (!qd_sm_poison_found(&d->sm, deadline_now_ms(), age))
+		return;
+	age = age < 0 ? 0 : age;
+	th_log(LOG_NOTICE, "node %u posted a poison pill %" PRId64 " ms ago, before this start: "
+	       "no claim without a fence for %" PRId64 " ms more", m->from_node, age,
+	       (int64_t)d->sm.cfg.poison_hold_ms - age);
+}
+
 static int setup(struct daemon *d, char *why, size_t len)
 {
 	uint8_t rec[QD_RECORD_SIZE];
@@ -692,8 +712,11 @@ static int setup(struct daemon *d, char *why, size_t len)
 		struct qd_mailbox m;
 
 		if (rc == 0 && qd_mailbox_decode(rec, sizeof(rec), d->hdr.uuid, d->cfg.node_id, &m,
-						 why, len) == 0)
+						 why, len) == 0) {
 			d->sm.mailbox_done_id = m.request_id;
+			if (m.request == QD_REQ_POISON)
+				poison_at_start(d, &m);
+		}
 	}
 
 	if (d->cfg.fence_method) {

@@ -34,8 +34,10 @@
  * between the fenced head may read the pill: a primary steps down, and in
  * any state the head makes no claim without a fence (the hold) until it
  * ends; the model lets it end only once no fence of the head is under
- * way, the timing qc_poison_hold_ms is chosen for. A restarted daemon
- * skips what is already in its mailbox, so a restart ends the hold.
+ * way, the timing qc_poison_hold_ms is chosen for. A head that boots
+ * drops pill and hold: after a power-off its pill is older than the hold
+ * (the daemon keeps the hold of a younger one across a restart, dated by
+ * the pill's time; the pill run has no crashes to need that).
  *
  * Checked (make check: tests/model/quorumd_model.sh):
  *   1. never services acting on both heads (guarantee 1, with services

@@ -5,7 +5,7 @@
 #     start, not when they succeed: services acting on both heads, in
 #     exactly the tests with a slow demote;
 #   QD_SM_MUTANT_NO_POISON_HOLD: a head that read a poison pill claims at
-#     once as before (the flap a lab saw under load): exactly the three
+#     once as before (the flap a lab saw under load): exactly the four
 #     tests of the hold fail, the lab's scenario with the flap.
 TH_SRCDIR=${TH_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 TH_BUILDDIR=${TH_BUILDDIR:-$TH_SRCDIR}
@@ -36,7 +36,10 @@ tap_like "  the hold's expiry: a claim without a fence inside the hold" \
 	"claimed without a fence"
 tap_like "  a poisoned primary: re-elected without fencing the peer" \
 	"$(grep -- ":poison_pill_stops_a_primary:" <<<"$out")" "without fencing the peer"
-tap_like "  nothing else fails" "$out" "Failures: 3, Errors: 0"
+tap_like "  a pill found at start: a claim without a fence inside the hold" \
+	"$(grep -- ":a_pill_found_at_start_holds_off_from_when_it_was_posted:" <<<"$out")" \
+	"claimed without a fence"
+tap_like "  nothing else fails" "$out" "Failures: 4, Errors: 0"
 
 real_sm() { "$D/qd_sm_test" >/dev/null 2>&1; }
 tap_check "  the real state machine passes the same tests" real_sm

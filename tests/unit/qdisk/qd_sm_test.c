@@ -788,6 +788,33 @@ START_TEST(poison_hold_expires_and_the_election_resumes)
 }
 END_TEST
 
+/* A pill posted while head 1's daemon was down (restarted after a hang,
+ * say): the daemon finds it at start, skips it as a request, but holds
+ * off from when it was posted; one as old as the hold means nothing. */
+START_TEST(a_pill_found_at_start_holds_off_from_when_it_was_posted)
+{
+	struct sim s;
+	int64_t booted;
+
+	sim_init(&s, 0);
+	booted = s.now;
+	ck_assert(!qd_sm_poison_found(&s.h[2].sm, s.now, POISON_HOLD));
+	ck_assert_int_lt(s.h[2].sm.poison_read_ms, 0);
+	ck_assert(qd_sm_poison_found(&s.h[1].sm, s.now, 1000));
+	for (int64_t end = booted + POISON_HOLD - 1000 - STEP; s.now < end;) {
+		run(&s, STEP);
+		ck_assert_msg(!s.h[1].acting && !s.h[2].acting,
+			      "a head claimed without a fence %lld ms after the pill",
+			      (long long)(s.now - booted + 1000));
+	}
+	ck_assert_int_eq(s.h[1].holds_logged, 1);
+	ck_assert_ptr_nonnull(strstr(s.h[1].sm.hold_msg, "asked to fence this head"));
+	run(&s, 4 * INTERVAL);
+	ck_assert(s.h[1].acting);
+	ck_assert_int_eq(s.h[1].fences + s.h[2].fences, 0);
+}
+END_TEST
+
 START_TEST(release_request_moves_primary_and_the_old_one_stays_secondary)
 {
 	struct sim s;
@@ -1176,6 +1203,7 @@ int main(void)
 	tcase_add_test(tc, poison_pill_stops_a_primary);
 	tcase_add_test(tc, poison_pill_read_as_secondary_holds_off_the_election);
 	tcase_add_test(tc, poison_hold_expires_and_the_election_resumes);
+	tcase_add_test(tc, a_pill_found_at_start_holds_off_from_when_it_was_posted);
 	tcase_add_test(tc, release_request_moves_primary_and_the_old_one_stays_secondary);
 	tcase_add_test(tc, a_release_for_an_older_epoch_is_ignored);
 	tcase_add_test(tc, fenced_head_rejoins_as_secondary);
