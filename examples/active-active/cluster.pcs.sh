@@ -45,9 +45,10 @@ for pool in tank pond; do
 	tank) tid=1 ip=10.213.0.100 home=heada ;;
 	pond) tid=2 ip=10.213.0.101 home=headb ;;
 	esac
+	# start timeout 90s: OpenZFS multihost's activity check (cluster.crm).
 	p resource create "$pool" ocf:twinhead:zpool \
 		pool="$pool" search_dirs=/srv/enclosure/disks force=fenced \
-		op start timeout=60s interval=0 stop timeout=60s interval=0 \
+		op start timeout=90s interval=0 stop timeout=60s interval=0 \
 		monitor interval=10s timeout=30s \
 		monitor interval=67s timeout=30s OCF_CHECK_LEVEL=10 \
 		--no-default-ops --group "g-$pool"

@@ -40,9 +40,10 @@ for head in heada headb; do
 	p constraint location add "l-fence-$head-elsewhere" "fence-$head" "$head" -INFINITY
 done
 
+# start timeout 90s: OpenZFS multihost's activity check (cluster.crm).
 p resource create tank ocf:twinhead:zpool \
 	pool=tank search_dirs=/srv/enclosure/disks force=fenced \
-	op start timeout=60s interval=0 stop timeout=60s interval=0 \
+	op start timeout=90s interval=0 stop timeout=60s interval=0 \
 	monitor interval=10s timeout=30s \
 	monitor interval=67s timeout=30s OCF_CHECK_LEVEL=10 \
 	--no-default-ops --group g-tank
