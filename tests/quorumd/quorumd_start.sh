@@ -10,7 +10,10 @@
 #     belong to root, as they do only for an undumpable process;
 #   - with every read of the peer's slot slowed past the timeout (emulated
 #     by TWINHEAD_TEST_SLOW_READ_MS), the lease is checked again after the
-#     read: the daemon stops petting its (file) watchdog.
+#     read: the daemon stops petting its (file) watchdog;
+#   - a poison pill posted while the daemon was down (tests/tools/
+#     qdisk-poison) holds off its claims from when it was posted; one older
+#     than the hold means nothing.
 # Needs root (ramfs in a mount namespace of its own, setpriv).
 TH_SRCDIR=${TH_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 TH_BUILDDIR=${TH_BUILDDIR:-$TH_SRCDIR}
@@ -114,4 +117,24 @@ tap_is "  and pets no more while every read is that slow" "$(stat -c %s "$work/w
 tap_unlike "  no pet came back" "$(cat "$work/slow.log")" "lease fresh again"
 kill -TERM "$pid"
 wait "$pid"
+
+# --- a poison pill posted while the daemon was down --------------------------
+# Dated by the peer's clock in the record: 1 s old, the hold (about 9 s
+# here) has most of its time left; 10 min old, it is over.
+for age in 1000 600000; do
+	newdisk "$work/qd.img"
+	"$TH_BUILDDIR/tests/tools/qdisk-poison" "$work/qd.img" 1 "$age"
+	c=$(conf "pill$age" "$work/qd.img")
+	"$QD" -c "$c" >"$work/pill$age.log" 2>&1 &
+	pids+=($!)
+	pid=$!
+	wait_for 20 test -s "$work/run.pill$age.conf/state"
+	kill -TERM "$pid"
+	wait "$pid"
+done
+tap_like "a pill posted 1 s before the start holds off the claims without a fence" \
+	"$(cat "$work/pill1000.log")" \
+	"node 2 posted a poison pill [0-9]+ ms ago, before this start: no claim without a fence for [0-9]+ ms more"
+tap_unlike "  one posted 10 min before means nothing" "$(cat "$work/pill600000.log")" "poison pill"
+tap_like "  (that daemon ran)" "$(cat "$work/pill600000.log")" "node 1 on"
 tap_done
