@@ -29,8 +29,14 @@ order_ok() { # OLD NEW: OLD's last demote ended, and NEW's last promote began af
 	local b0 end begin
 	b0=$(qd_hook_ns "$1" secondary begin) end=$(qd_hook_ns "$1" secondary end)
 	begin=$(qd_hook_ns "$2" primary begin)
-	((b0 > 0 && end > b0 && begin > end))
+	((b0 > 0 && end > b0 && begin > end)) ||
+		{ echo "$1's demote ran $b0..$end ns, $2's last promote began at $begin ns"; return 1; }
 }
+# NEW's state says primary before its promote hook starts (the daemon
+# publishes first, so that zpool force=fenced sees it): wait for the
+# hook. A promote that began before the demote ended stays the last one
+# (no other comes) and fails at the bound.
+order_waited() { lab_wait_for "$(qd_bound "$2")" "$2's promote after $1's demote" order_ok "$1" "$2"; }
 
 # 1. Release with a slow demote.
 echo "$DEMOTE_S" >"$QD_SHARED/demote-sleep.a"
@@ -40,7 +46,7 @@ tap_is "release, slow demote: while it runs a still says primary" "$(qd_role a)"
 tap_is "  status says its services are stopping" "$(qd_state a services)" stopping
 tap_is "  the slot says primary, not released, until the hooks end" "$(qd_slot a state)" primary
 if qd_wait_role b primary "$WAIT_S"; then tap_ok "  b takes over"; else tap_not_ok "  b takes over"; fi
-tap_check "  b's promote began after a's demote ended" order_ok a b
+tap_check "  b's promote began after a's demote ended" order_waited a b
 tap_is "  nobody was fenced" "$(qd_power_offs a)$(qd_power_offs b)" 00
 tap_unlike "  b never judged a stale (a kept writing during its demote)" "$(qd_log b)" \
 	"peer lease stale"
@@ -58,7 +64,7 @@ rm -f "$QD_SHARED/demote-sleep.a"
 echo "$DEMOTE_S" >"$QD_SHARED/demote-sleep.b"
 qd_stop b TERM
 if qd_wait_role a primary "$WAIT_S"; then tap_ok "SIGTERM, slow demote: a takes over"; else tap_not_ok "SIGTERM, slow demote: a takes over"; fi
-tap_check "  a's promote began after b's demote ended" order_ok b a
+tap_check "  a's promote began after b's demote ended" order_waited b a
 tap_is "  nobody was fenced" "$(qd_power_offs a)$(qd_power_offs b)" 00
 tap_unlike "  a never judged b stale" "$(qd_log a)" "peer lease stale"
 tap_is "  b's final slot: released, services down" \
@@ -104,7 +110,7 @@ tap_is "  nobody was fenced" "$(qd_power_offs a)$(qd_power_offs b)" 00
 rm -f "$QD_SHARED/demote-fail.a"
 qd_stop a TERM
 if qd_wait_role b primary "$WAIT_S"; then tap_ok "  fixed, SIGTERM again: b takes over"; else tap_not_ok "  fixed, SIGTERM again: b takes over"; fi
-tap_check "  b's promote began after a's demote ended" order_ok a b
+tap_check "  b's promote began after a's demote ended" order_waited a b
 tap_is "  still nobody fenced" "$(qd_power_offs a)$(qd_power_offs b)" 00
 
 # 4. A release while the peer is down is refused: a primary stays.
