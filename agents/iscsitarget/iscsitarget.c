@@ -355,7 +355,9 @@ static const struct ocf_param params[P_COUNT] = {
 		.longdesc = "NODE:ID pairs, one per head (\"heada:1 headb:2\"; NODE as uname -n "
 			    "prints it): each head puts its port in its own ALUA target port group "
 			    "with that id, active/optimized where the target runs. Unset: LIO's "
-			    "default group.",
+			    "default group. For dm-multipath initiators, give each head its own "
+			    "portal (portals per node, see MULTIPATH): the standby head exports "
+			    "nothing, so a path through it comes up only after failover.",
 		.validate = valid_alua_groups,
 	},
 	[P_CTLD_CONFIG] = {
@@ -988,7 +990,7 @@ static const struct ocf_agent iscsitarget = {
 		"itself (no targetcli). Initiators are admitted by name only (no addresses).\n"
 		"The standby head exports nothing (a LIO LUN needs its device, which only the\n"
 		"head with the pool has): ALUA groups tell initiators which head's port they\n"
-		"are on, not a standby path.\n"
+		"are on, not a standby path (see MULTIPATH).\n"
 		".TP\n"
 		".B tgt\n"
 		"the lightweight option: a user-space daemon, no kernel modules, runs in\n"
@@ -997,6 +999,21 @@ static const struct ocf_agent iscsitarget = {
 		".TP\n"
 		".B ctld\n"
 		"for FreeBSD heads (CTL).\n"
+		".SH MULTIPATH\n"
+		"With implementation=lio, initiators may use dm-multipath over one portal per\n"
+		"head instead of a floating IP: set portals per node with a rule in the\n"
+		"resource's instance attributes (Pacemaker picks the set whose rule\n"
+		"#uname eq NODE matches), and lio_alua_groups. On the initiator:\n"
+		"path_grouping_policy group_by_prio, prio alua, hardware_handler \"1 alua\",\n"
+		"no_path_retry bounded above the cluster's worst takeover (queued I/O\n"
+		"then fails instead of hanging forever), a short replacement_timeout\n"
+		"(5 s) on each path. Log in to each head's portal while that head serves\n"
+		"(after a planned switchover): a login to the standby's portal fails,\n"
+		"nothing listens there; a session once logged in is kept by iscsid, which\n"
+		"logs it in again by itself when that head takes over. The pause an\n"
+		"application sees is the initiator's detection of the dead path\n"
+		"(NOP-Out interval and timeout) plus replacement_timeout, not the\n"
+		"takeover: see docs/failover.md.\n"
 		".SH RELOAD\n"
 		"luns and allowed_initiators are reloadable: Pacemaker runs reload-agent, which\n"
 		"adds and removes only the LUNs and ACL entries that differ; the target and its\n"

@@ -48,6 +48,7 @@ ACTION_MS=60000
 VM_TIMEOUT=$((ACTION_MS / 1000 + 60))
 LUNS="1:/dev/zvol/tank/vol1 2:/tank/luns/file2"
 SECRET=lio-vm-secret-1
+TSECRET=lio-vm-target-2
 serial() { printf '%s\0%s' "$IQN" "$1" | sha256sum | cut -c33-48; }
 
 vm_require
@@ -83,7 +84,8 @@ ls -l \$(cat $CFS/dbroot)/pr 2>/dev/null | sed 1d"
 HEAD_SETUP="modprobe zfs && modprobe target_core_mod && modprobe target_core_iblock &&
 modprobe target_core_file && modprobe iscsi_target_mod && mountpoint -q /sys/kernel/config &&
 mkdir -p $CFS/core/fileio_77/other $CFS/iscsi/iqn.2026-12.org.twinhead:other/tpgt_1 &&
-mkdir -p /etc/twinhead && (umask 077 && echo $SECRET >/etc/twinhead/client.chap)"
+mkdir -p /etc/twinhead && (umask 077 && echo $SECRET >/etc/twinhead/client.chap &&
+echo $TSECRET >/etc/twinhead/target.chap)"
 
 vm_ok "a: OpenZFS and LIO load" a "$HEAD_SETUP"
 vm_ok "a: the pool, a zvol, a file, the reservation dataset (sync=always)" a '
@@ -119,14 +121,42 @@ tap_is "monitor depth 10 (a login on the portal)" "$(rc_of "$out")" 0 || tap_dia
 
 # The client: open-iscsi, the ACL's initiator name; a long replacement
 # timeout: its session must outlive a's power loss and b's boot.
+# CHAP secrets reach the client's node records from files, through
+# recset (bash builtins only): iscsiadm would take them in its argv
+# (-o update -v SECRET), readable by any local user in /proc/PID/cmdline.
+# (The host side of this harness hands the throwaway test secrets to the
+# guests inside the scripts it runs: twinhead-vm's argv on the host.)
+vm_ok "client: the secret files" client "mkdir -p /etc/iscsi/secrets && (umask 077 &&
+echo $SECRET >/etc/iscsi/secrets/client && echo $TSECRET >/etc/iscsi/secrets/target &&
+echo wrong-target-9 >/etc/iscsi/secrets/wrong) && cat >/etc/iscsi/recset <<'EOF'
+# recset IFACE KEY FILE: KEY = FILE's first line in the node record of
+# this test's target on PORTAL for IFACE. Builtins only: the value is in
+# no process's argv or environment.
+recset() {
+	local rec line out s n=0
+	read -r s <\"\$3\" || return 1
+	for rec in /etc/iscsi/nodes/$IQN/*/\$1 /var/lib/iscsi/nodes/$IQN/*/\$1; do
+		[[ -f \$rec ]] || continue
+		out=
+		while IFS= read -r line; do
+			[[ \$line == \"\$2 = \"* ]] && continue
+			[[ \$line == '# END RECORD'* ]] && out+=\"\$2 = \$s\"\$'\\n'
+			out+=\$line\$'\\n'
+		done <\"\$rec\"
+		printf '%s' \"\$out\" >\"\$rec\"
+		n=\$((n + 1))
+	done
+	((n > 0)) || { echo \"recset: no node record for iface \$1\" >&2; return 1; }
+}
+EOF"
 out=$(vm_run client "modprobe iscsi_tcp && modprobe sd_mod && modprobe sg && mkdir -p /etc/iscsi &&
-echo InitiatorName=$CLIENT_IQN >/etc/iscsi/initiatorname.iscsi && iscsid &&
+echo InitiatorName=$CLIENT_IQN >/etc/iscsi/initiatorname.iscsi && iscsid && . /etc/iscsi/recset &&
 iscsiadm -m discovery -t sendtargets -p $PORTAL &&
 iscsiadm -m node -T $IQN -p $PORTAL -o update -n node.session.timeo.replacement_timeout -v 900 &&
 ! iscsiadm -m node -T $IQN -p $PORTAL --login >/tmp/nochap 2>&1 && grep -q 'authorization failure' /tmp/nochap &&
 iscsiadm -m node -T $IQN -p $PORTAL -o update -n node.session.auth.authmethod -v CHAP &&
 iscsiadm -m node -T $IQN -p $PORTAL -o update -n node.session.auth.username -v client &&
-iscsiadm -m node -T $IQN -p $PORTAL -o update -n node.session.auth.password -v $SECRET &&
+recset default node.session.auth.password /etc/iscsi/secrets/client &&
 iscsiadm -m node -T $IQN -p $PORTAL --login && udevadm settle &&
 for l in 1 2; do test -b /dev/disk/by-path/ip-$PORTAL-iscsi-$IQN-lun-\$l || exit 1; done 2>&1")
 tap_is "the client logs in to a through the floating IP (refused without CHAP, admitted with it) and sees both LUNs" $? 0 ||
@@ -191,10 +221,15 @@ out=$(floatip b)
 tap_is "b: the floating IP" $? 0 || tap_diag "$out"
 
 # The client's session reconnects by itself (noop timeout, then iscsid's
-# relogin to the same portal). Bounded by the action timeout plus 120 s
+# relogin to the same portal). Waited for with TEST UNIT READY, which also
+# takes the unit attention LIO queued on LUN 1 when b's start mapped LUN 2
+# into the ACL after it (REPORTED LUNS DATA HAS CHANGED: LIO queues it
+# whether or not a session exists); sg_persist below would otherwise get
+# it instead of the keys (the kernel's own commands take it first only
+# sometimes). Bounded by the action timeout plus 120 s
 # for TCG on a loaded host.
 out=$(VM_TIMEOUT=$((ACTION_MS / 1000 + 180)) vm_run client "end=\$((\$(date +%s) + $((ACTION_MS / 1000 + 120))))
-until sg_inq $DEV-1 >/dev/null 2>&1; do (( \$(date +%s) < end )) || { iscsiadm -m session -P1; exit 1; }; sleep 1; done")
+until sg_turs $DEV-1 >/dev/null 2>&1; do (( \$(date +%s) < end )) || { iscsiadm -m session -P1; exit 1; }; sleep 1; done")
 tap_is "the client's session comes back, now through b" $? 0 || tap_diag "$out"
 pr_b=$(prstate)
 tap_diag "$pr_b"
@@ -252,6 +287,79 @@ tap_like "  the client sees b's port in group 2" "$rtpg" "target port group id :
 tap_like "  active/optimized" "$rtpg" "active/optimized"
 vm_run client "iscsiadm -m node -T $IQN -p $PORTAL --logout" >/dev/null 2>&1
 out=$(lio b stop "$ALUA")
+tap_is "  stop" "$(rc_of "$out")" 0 || tap_diag "$out"
+tap_is "  and the tree is as before start" "$(tree b)" "$before_b"
+
+# Mutual CHAP: the target proves itself with outgoing_username and
+# outgoing_secret_file (auth/userid_mutual, password_mutual on the ACL),
+# and the client checks it (node.session.auth.username_in, password_in).
+MUTUAL="OCF_RESKEY_outgoing_username=target OCF_RESKEY_outgoing_secret_file=/etc/twinhead/target.chap"
+out=$(lio b start "$MUTUAL")
+tap_is "start on b with mutual CHAP" "$(rc_of "$out")" 0 || tap_diag "$out"
+tap_unlike "  neither secret in the agent's output" "$out" "$SECRET|$TSECRET"
+tap_is "  nor in any process's argv or environment on b, nor in its kernel log" \
+	"$(vm_run b "printf '%s\\n' $SECRET $TSECRET >/tmp/pat; grep -l -a -F -f /tmp/pat /proc/[0-9]*/cmdline /proc/[0-9]*/environ 2>/dev/null; dmesg | grep -c -F -f /tmp/pat")" 0
+out=$(lio b monitor "$MUTUAL")
+tap_is "  monitor" "$(rc_of "$out")" 0 || tap_diag "$out"
+out=$(vm_run client ". /etc/iscsi/recset &&
+iscsiadm -m node -T $IQN -p $PORTAL -o update -n node.session.auth.username_in -v target &&
+recset default node.session.auth.password_in /etc/iscsi/secrets/wrong &&
+! iscsiadm -m node -T $IQN -p $PORTAL --login >/tmp/mutual 2>&1 && cat /tmp/mutual &&
+! iscsiadm -m session 2>/dev/null | grep -q $IQN")
+tap_is "the client refuses the target when it expects another target secret" $? 0 || tap_diag "$out"
+tap_diag "$out"
+out=$(vm_run client ". /etc/iscsi/recset && recset default node.session.auth.password_in /etc/iscsi/secrets/target &&
+iscsiadm -m node -T $IQN -p $PORTAL --login && udevadm settle && test -b $DEV-1 2>&1")
+tap_is "  and logs in with the right one (both sides checked)" $? 0 || tap_diag "$out"
+tap_is "  no secret in any process's argv or environment on the client" \
+	"$(vm_run client "printf '%s\\n' $SECRET $TSECRET >/tmp/pat; grep -l -a -F -f /tmp/pat /proc/[0-9]*/cmdline /proc/[0-9]*/environ 2>/dev/null | wc -l")" 0
+
+# allowed_initiators by reload: a second initiator name (an open-iscsi
+# iface of the client's with its own initiatorname) is refused, admitted
+# after a reload that adds it to the ACL, and shut out again by a reload
+# that removes it; the first initiator's session stays the same one.
+OTHER_IQN=iqn.2026-12.org.twinhead:other-client
+out=$(vm_run client ". /etc/iscsi/recset && iscsiadm -m iface -I other -o new &&
+iscsiadm -m iface -I other -o update -n iface.initiatorname -v $OTHER_IQN &&
+iscsiadm -m discovery -t sendtargets -p $PORTAL -I other -o new &&
+iscsiadm -m node -T $IQN -p $PORTAL -I other -o update -n node.session.auth.authmethod -v CHAP &&
+iscsiadm -m node -T $IQN -p $PORTAL -I other -o update -n node.session.auth.username -v client &&
+iscsiadm -m node -T $IQN -p $PORTAL -I other -o update -n node.session.auth.username_in -v target &&
+recset other node.session.auth.password /etc/iscsi/secrets/client &&
+recset other node.session.auth.password_in /etc/iscsi/secrets/target &&
+! iscsiadm -m node -T $IQN -p $PORTAL -I other --login >/tmp/other 2>&1 && cat /tmp/other ||
+{ find /etc/iscsi/nodes /var/lib/iscsi/nodes 2>/dev/null; cat /tmp/other; exit 1; }")
+tap_is "a second initiator, not in allowed_initiators, is refused" $? 0 || tap_diag "$out"
+tap_like "  (authorization failure)" "$out" "authorization failure"
+sid0=$(sid)
+# LIO numbers every session it admits: the same number later means the
+# first initiator was never logged in again.
+lio_sess() { vm_run b "grep -o 'LIO Session ID: [0-9]*' $CFS/iscsi/$IQN/tpgt_1/acls/$CLIENT_IQN/info"; }
+lsid0=$(lio_sess)
+tap_like "  (the first initiator's session on b: $lsid0)" "$lsid0" "LIO Session ID: [0-9]+"
+BOTH="OCF_RESKEY_allowed_initiators='$CLIENT_IQN $OTHER_IQN'"
+out=$(lio b reload-agent "$MUTUAL" "$BOTH")
+tap_is "reload on b adds it to the ACL" "$(rc_of "$out")" 0 || tap_diag "$out"
+out=$(lio b monitor "$MUTUAL" "$BOTH")
+tap_is "  monitor with both names" "$(rc_of "$out")" 0 || tap_diag "$out"
+out=$(vm_run client "iscsiadm -m node -T $IQN -p $PORTAL -I other --login 2>&1")
+tap_is "  the second initiator logs in (with mutual CHAP: the new ACL got both accounts)" $? 0 || tap_diag "$out"
+osid=$(vm_run client "iscsiadm -m session | sed -n 's/^tcp: \[\([0-9]*\)\].*/\1/p' | grep -v -x $sid0")
+tap_is "  the first initiator's session is the same one (LIO's number, iscsid's id)" "$(lio_sess) $(sid | head -1)" "$lsid0 $sid0"
+out=$(lio b reload-agent "$MUTUAL")
+tap_is "reload on b removes it from the ACL" "$(rc_of "$out")" 0 || tap_diag "$out"
+tap_is "  its ACL is gone, the first one stays" "$(vm_run b "ls $CFS/iscsi/$IQN/tpgt_1/acls")" "$CLIENT_IQN"
+tap_like "  LIO ended the second initiator's session (it retries and is refused)" \
+	"$(vm_run client "sleep 3; iscsiadm -m session -r ${osid:-none} -P1 2>&1 | grep -E 'iSCSI Session State|Internal iscsid Session State'")" \
+	"FAILED|REOPEN|FREE"
+tap_is "  the first initiator's session is the same one" "$(lio_sess) $(vm_run client "iscsiadm -m session -r $sid0 -P1 | grep -c 'iSCSI Session State: LOGGED_IN'")" "$lsid0 1"
+# (Through that session's own disk: the by-path link names portal, target
+# and LUN, not the session, and the second session's disk took it over.)
+tap_is "  and LUN 1 still reads the marked block through it" \
+	"$(vm_run client "d=\$(iscsiadm -m session -r $sid0 -P3 | awk '/Lun: 1[ \t]*\$/ { l = 1; next } l && /Attached scsi disk/ { print \$4; exit }')
+dd if=/dev/\$d bs=4096 count=1 iflag=direct status=none | tr -d '\\0'")" "$mark"
+vm_run client "iscsiadm -m node -T $IQN -p $PORTAL -I other --logout; iscsiadm -m node -T $IQN -p $PORTAL -I default --logout" >/dev/null 2>&1
+out=$(lio b stop "$MUTUAL")
 tap_is "  stop" "$(rc_of "$out")" 0 || tap_diag "$out"
 tap_is "  and the tree is as before start" "$(tree b)" "$before_b"
 
