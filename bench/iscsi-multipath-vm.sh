@@ -6,7 +6,8 @@
 # floating case). Runs tests/vm/iscsi_multipath.sh in both modes,
 # alternately, RUNS times each (each run: 2 rounds, a -> b and b -> a).
 # VM_ISCSI_NOOP (NOP-Out interval and timeout, s; default 5, open-iscsi's)
-# and VM_MPATH_REPL (replacement_timeout on multipath paths; default 5)
+# and VM_MPATH_REPL (multipathd's fast_io_fail_tmo, the paths' recovery
+# timeout; default 5, multipath-tools')
 # are passed on: the initiator's settings decide most of the pause.
 #
 #   bench/iscsi-multipath-vm.sh [-n RUNS]     (as root; default 2)

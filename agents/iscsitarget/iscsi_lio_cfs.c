@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -451,19 +452,39 @@ static bool step_is_portal(const struct lio_step *s)
 	return s->kind == LIO_MKDIR && strstr(s->path, "/np/") != NULL;
 }
 
-static void worker(const struct lio_cfs *c, const struct lio_plan *p, int fd)
+/* The worker reports after every LIO_REPORT_EVERY steps, after a portal
+ * step (the grace below waits for exactly that report), after a failing
+ * step and after the last: one report per step woke the agent once per
+ * step, two context switches per configfs write on a one-CPU head. What is
+ * done in between is in a shared counter (no system call), read at the
+ * deadline to name the step under way. */
+#define LIO_REPORT_EVERY 64
+
+static void worker(const struct lio_cfs *c, const struct lio_plan *p, int fd, uint32_t *done,
+		   pid_t agent)
 {
 	/* A session of its own: a kill of the agent's process group (an
 	 * action timeout) does not reach a step inside the kernel (see
-	 * step_is_portal); the worker ends at its next report, which fails
-	 * once the agent is gone, and what it made is a tree start never
-	 * enabled: the next start or stop removes it. It keeps the agent's
-	 * lock (an inherited descriptor) until then. */
+	 * step_is_portal); the worker ends before its next step once the
+	 * agent is gone (it was re-parented: one cheap system call, no
+	 * wake-up), and what it made is a tree start never enabled (enabling
+	 * is a plan's last step): the next start or stop removes it. It keeps
+	 * the agent's lock (an inherited descriptor) until then. */
 	setsid();
 	for (size_t i = 0; i < p->n; i++) {
-		struct report r = { .index = (uint32_t)i, .rc = lio_step_do(c, &p->steps[i]) };
+		struct report r = { .index = (uint32_t)i };
 
-		if (send(fd, &r, sizeof(r), MSG_NOSIGNAL) != (ssize_t)sizeof(r) || r.rc)
+		if (getppid() != agent)
+			_exit(1);
+		r.rc = lio_step_do(c, &p->steps[i]);
+
+		if (r.rc == 0)
+			__atomic_store_n(done, (uint32_t)(i + 1), __ATOMIC_RELEASE);
+		if ((r.rc || i + 1 == p->n || (i + 1) % LIO_REPORT_EVERY == 0 ||
+		     step_is_portal(&p->steps[i])) &&
+		    send(fd, &r, sizeof(r), MSG_NOSIGNAL) != (ssize_t)sizeof(r))
+			_exit(1);
+		if (r.rc)
 			_exit(1);
 	}
 	_exit(0);
@@ -474,7 +495,8 @@ int lio_plan_run(const struct lio_cfs *c, const struct lio_plan *p, struct deadl
 {
 	int fds[2], rc = 0, status;
 	size_t got = 0;
-	pid_t pid;
+	uint32_t *shared;
+	pid_t pid, agent;
 
 	*done = 0;
 	*failed = 0;
@@ -482,54 +504,69 @@ int lio_plan_run(const struct lio_cfs *c, const struct lio_plan *p, struct deadl
 		return 0;
 	if (deadline_expired(d))
 		return -ETIMEDOUT;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		      -1, 0);
+	if (shared == MAP_FAILED)
 		return -errno;
+	*shared = 0;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0) {
+		rc = -errno;
+		munmap(shared, sizeof(*shared));
+		return rc;
+	}
+	agent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		rc = -errno;
 		close(fds[0]);
 		close(fds[1]);
+		munmap(shared, sizeof(*shared));
 		return rc;
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		worker(c, p, fds[1]);
+		worker(c, p, fds[1], shared, agent);
 	}
 	close(fds[1]);
 	while (got < p->n) {
 		struct report r;
 
 		rc = deadline_recv_all(fds[0], &r, sizeof(r), d);
-		/* Past the deadline inside a portal's mkdir: its end is waited
-		 * for (bind, listen, a thread: nothing that waits on storage)
-		 * rather than the kernel made to leak the portal; 10 s at
-		 * most, then the worker is killed anyway. */
-		if (rc == -ETIMEDOUT) {
-			struct deadline grace = deadline_in_ms(10000);
-
-			while (got < p->n && step_is_portal(&p->steps[got]) &&
-			       deadline_recv_all(fds[0], &r, sizeof(r), grace) == 0 && r.index == got &&
-			       r.rc == 0)
-				got++;
-		}
 		if (rc) {
-			if (rc != -ETIMEDOUT)
+			got = __atomic_load_n(shared, __ATOMIC_ACQUIRE);
+			/* Past the deadline inside a portal's mkdir: its end is
+			 * waited for (bind, listen, a thread: nothing that waits
+			 * on storage) rather than the kernel made to leak the
+			 * portal; 10 s at most, then the worker is killed anyway.
+			 * The worker reports every portal step. */
+			if (rc == -ETIMEDOUT) {
+				struct deadline grace = deadline_in_ms(10000);
+
+				while (got < p->n && step_is_portal(&p->steps[got]) &&
+				       deadline_recv_all(fds[0], &r, sizeof(r), grace) == 0 &&
+				       r.rc == 0 && r.index < p->n)
+					if (r.index + 1 > got)
+						got = r.index + 1;
+			} else {
 				rc = -EPIPE; /* the worker died */
+			}
 			break;
 		}
-		if (r.index != got) {
+		if (r.index < got || r.index >= p->n) {
 			rc = -EPROTO;
 			break;
 		}
 		if (r.rc) {
+			got = r.index;
 			rc = r.rc;
 			break;
 		}
-		got++;
+		got = r.index + 1;
 	}
 	*done = got;
 	*failed = got;
 	close(fds[0]);
+	munmap(shared, sizeof(*shared));
 	if (rc == -ETIMEDOUT || rc == -EPIPE || rc == -EPROTO) {
 		/* A worker stuck in the kernel may not die at once: do not
 		 * wait for it, its parent's parent reaps it. */

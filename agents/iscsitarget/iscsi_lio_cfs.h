@@ -88,7 +88,7 @@ int lio_plan_addf(struct lio_plan *p, enum lio_step_kind kind, const char *arg,
 		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void lio_plan_free(struct lio_plan *p);
 
-/* Runs the plan's steps in order in a forked worker, each reported back,
+/* Runs the plan's steps in order in a forked worker, reported back in batches,
  * until d. Returns 0 when all succeeded; else the failing step's -errno
  * (-ETIMEDOUT when d passed: the worker is killed), with *done = the
  * number of steps that succeeded and *failed = the index of the step that

@@ -12,8 +12,8 @@
 # that iscsid keeps trying to re-establish. The client logs in once to
 # each portal (while that head serves: b first, then a planned switchover
 # to a), and a dm-multipath map with the ALUA handler (group_by_prio,
-# prio alua, hardware_handler "1 alua", no_path_retry bounded, see
-# MPATH_CONF) holds both paths. Then, per round:
+# prio alua, hardware_handler "1 alua", no_path_retry bounded,
+# fast_io_fail_tmo; see MPATH_CONF) holds both paths. Then, per round:
 #
 #  - the client writes numbered 4 KiB blocks through the map with
 #    O_DIRECT|O_DSYNC, one dd each, and logs every acknowledgement;
@@ -64,23 +64,28 @@ MP=/dev/mapper/$WWID
 # enough that a cluster that never comes back fails the I/O instead of
 # hanging its writers for good. polling_interval 1: a failed path is
 # checked every second (the default, 5 s, adds up to 4 s to the pause).
-MPATH_CONF='defaults {
+# fast_io_fail_tmo: multipathd writes it into each iSCSI path's session as
+# its recovery timeout, over open-iscsi's replacement_timeout (so a
+# replacement_timeout set in the node record alone changes nothing here).
+REPL=${VM_MPATH_REPL:-5}
+MPATH_CONF="defaults {
 	polling_interval 1
 	find_multipaths no
 	user_friendly_names no
+	fast_io_fail_tmo $REPL
 }
 devices {
 	device {
-		vendor "TWINHEAD"
-		product "VDISK"
+		vendor \"TWINHEAD\"
+		product \"VDISK\"
 		path_grouping_policy group_by_prio
 		prio alua
-		hardware_handler "1 alua"
+		hardware_handler \"1 alua\"
 		path_checker tur
 		failback immediate
 		no_path_retry 300
 	}
-}'
+}"
 
 vm_require
 vm_up a b client
@@ -148,12 +153,12 @@ end=\$((SECONDS + 30))
 until iscsiadm -m session 2>&1 | grep -q 'No active sessions'; do ((SECONDS < end)) || exit 1; sleep 0.2; done"
 # login NODE: discovery and login on NODE's portal. With multipath the
 # SCSI layer hands a failed path's I/O to dm-multipath after 5 s
-# (replacement_timeout; the map queues it); with a single path nothing can
-# take over, so the session holds it (900 s) until it comes back. A dead
+# (fast_io_fail_tmo, above; the map queues it); with a single path nothing
+# can take over, so the session holds it (replacement_timeout 900 s) until
+# it comes back. A dead
 # connection is noticed by NOP-Outs: one every 5 s, 5 s to answer
 # (open-iscsi's defaults). VM_MPATH_REPL and VM_ISCSI_NOOP change them
 # (the bench's tuned runs).
-REPL=${VM_MPATH_REPL:-5}
 NOOP=${VM_ISCSI_NOOP:-5}
 login() {
 	local p
