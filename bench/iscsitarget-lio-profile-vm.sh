@@ -10,7 +10,7 @@
 #   sys). If the build tree has agents/iscsitarget/iscsitarget.old (a copy
 #   of an earlier build), it runs in alternation with the current one, so
 #   the host's load falls on both alike.
-# - one start under strace -f -T: the time inside each system call,
+# - one start and one stop under strace -f -T: the time inside each system call,
 #   summed per kind of step: mkdir of a storage object, each attribute
 #   written or read back (open + write or read + close, by the attribute's
 #   name: start reads its result back as monitor does), links,
@@ -50,11 +50,9 @@ echo $b start: \$(cat /tmp/t)
 echo $b stop: \$(cat /tmp/t)"
 	done
 done
-echo "== one start under strace -f -T: seconds inside system calls, per kind of step"
-run "$OURS; strace -f -T -qq -o /tmp/st -e trace=mkdir,mkdirat,openat,write,close,symlink,symlinkat,sendto,recvfrom,poll,ppoll,getppid \
-$D/iscsitarget start >/tmp/o 2>&1 || { cat /tmp/o; exit 1; }
-$D/iscsitarget stop >/dev/null 2>&1
-awk '
+# The awk program that sums strace -T's times per kind of step (in the
+# guest; quoted for the host's double quotes).
+AGG="awk '
 	function t(s) { sub(/.*</, \"\", s); sub(/>.*/, \"\", s); return s + 0 }
 	# A call another process interrupted: its two halves joined.
 	/<unfinished \\.\\.\\.>\$/ { p = \$0; sub(/ <unfinished \\.\\.\\.>\$/, \"\", p); pend[\$1] = p; next }
@@ -65,6 +63,7 @@ awk '
 			path = \$0; sub(/^[^\"]*\"/, \"\", path); sub(/\".*/, \"\", path)
 			fd = \$0; sub(/.*= /, \"\", fd); sub(/ .*/, \"\", fd)
 			n = split(path, c, \"/\"); k = \"attribute \" c[n]
+			if (\$0 ~ /O_DIRECTORY/) k = \"list a directory\"
 			open[pid, fd] = k; sum[k] += x; cnt[k]++; next
 		}
 		if (call == \"write\" || call == \"close\") {
@@ -80,7 +79,22 @@ awk '
 			sum[k] += x; cnt[k]++; next
 		}
 		if (call ~ /symlink/) { k = \"symlink\"; sum[k] += x; cnt[k]++; next }
+		if (call == \"rmdir\") {
+			k = \$0
+			if (k ~ /core\\/[a-z]*_[0-9]*\\/lun[0-9]*\"/) k = \"rmdir storage object\"
+			else if (k ~ /tpgt_[0-9]*\\/lun\\/lun_/) k = \"rmdir tpg lun\"
+			else k = \"rmdir other\"
+			sum[k] += x; cnt[k]++; next
+		}
 		k = call; sum[k] += x; cnt[k]++
 	}
 	END { for (k in sum) { printf \"%8.3f s %6d  %s\\n\", sum[k], cnt[k], k; tot += sum[k] } printf \"%8.3f s total\\n\", tot }
 ' /tmp/st | sort -rn"
+echo "== one start under strace -f -T: seconds inside system calls, per kind of step"
+run "$OURS; strace -f -T -qq -o /tmp/st -e trace=mkdir,mkdirat,rmdir,openat,write,close,symlink,symlinkat,unlink,unlinkat,sendto,recvfrom,poll,ppoll,getppid \
+$D/iscsitarget start >/tmp/o 2>&1 || { cat /tmp/o; exit 1; }
+$AGG"
+echo "== one stop under strace -f -T, the same way"
+run "$OURS; strace -f -T -qq -o /tmp/st -e trace=mkdir,mkdirat,rmdir,openat,write,close,symlink,symlinkat,unlink,unlinkat,sendto,recvfrom,poll,ppoll,getppid \
+$D/iscsitarget stop >/tmp/o 2>&1 || { cat /tmp/o; exit 1; }
+$AGG"
