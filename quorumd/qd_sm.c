@@ -173,11 +173,8 @@ static void run_for_primary(struct qd_sm *sm, struct qd_tick_out *out, bool fenc
  * (out->reason) once per pill, unless another reason is said this tick. */
 static bool poison_hold(struct qd_sm *sm, int64_t now, struct qd_tick_out *out, const char *claim)
 {
-	int64_t left;
+	int64_t left = qd_sm_poison_hold_left_ms(sm, now);
 
-	if (sm->poison_read_ms < 0)
-		return false;
-	left = sm->poison_read_ms + (int64_t)sm->cfg.poison_hold_ms - now;
 	if (left <= 0)
 		return false;
 	if (!sm->hold_logged && !out->reason) {
@@ -566,6 +563,16 @@ bool qd_sm_poison_found(struct qd_sm *sm, int64_t now_ms, int64_t age_ms)
 	sm->poison_read_ms = now_ms - age_ms;
 	sm->hold_logged = false;
 	return true;
+}
+
+int64_t qd_sm_poison_hold_left_ms(const struct qd_sm *sm, int64_t now_ms)
+{
+	int64_t left;
+
+	if (sm->poison_read_ms < 0)
+		return 0;
+	left = sm->poison_read_ms + (int64_t)sm->cfg.poison_hold_ms - now_ms;
+	return left > 0 ? left : 0;
 }
 
 void qd_sm_request_stop(struct qd_sm *sm)

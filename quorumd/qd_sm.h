@@ -157,6 +157,10 @@ unsigned qd_sm_write_result(struct qd_sm *sm, bool ok, int64_t now_ms);
  * nothing. */
 bool qd_sm_poison_found(struct qd_sm *sm, int64_t now_ms, int64_t age_ms);
 
+/* How long the poison-pill hold still runs at now_ms; 0 when none does.
+ * For `twinhead-quorumd status`: why a head does not run for primary. */
+int64_t qd_sm_poison_hold_left_ms(const struct qd_sm *sm, int64_t now_ms);
+
 /* The fence asked for finished: confirmed off, or not. */
 void qd_sm_fence_result(struct qd_sm *sm, bool confirmed, int64_t now_ms);
 

@@ -174,8 +174,10 @@ static const char *role_of(const struct qd_sm *sm)
 }
 
 /* What the services are, for `twinhead-quorumd status` (not for agents):
- * one word in state_dir/services, written whole and renamed like the
- * state. Best effort: the state file is the contract. */
+ * one word in state_dir/services, and while a poison-pill hold runs how
+ * long it still does (why this head does not run for primary), written
+ * whole and renamed like the state. Best effort: the state file is the
+ * contract, and its strict format has no room for either. */
 static const char *services_word(const struct qd_sm *sm)
 {
 	if (sm->demoting)
@@ -187,12 +189,16 @@ static const char *services_word(const struct qd_sm *sm)
 	return sm->services_down ? "stopped" : "unknown";
 }
 
-static void publish_services(struct daemon *d)
+static void publish_services(struct daemon *d, int64_t now)
 {
-	char path[512], tmp[520], text[32];
+	char path[512], tmp[520], text[96];
+	int64_t hold = qd_sm_poison_hold_left_ms(&d->sm, now);
 	int fd, n;
 
 	n = snprintf(text, sizeof(text), "services=%s\n", services_word(&d->sm));
+	if (hold > 0)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "poison_hold_left_ms=%" PRId64 "\n",
+			      hold);
 	snprintf(path, sizeof(path), "%s/services", d->cfg.state_dir);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -248,7 +254,7 @@ static void publish(struct daemon *d, int64_t now)
 	}
 	if (err)
 		return;
-	publish_services(d);
+	publish_services(d, now);
 	if (!d->published_role || strcmp(d->published_role, quorumd_state_role_name(st.role)) != 0) {
 		char status[128];
 
@@ -824,7 +830,7 @@ static int cmd_status(const char *config)
 	struct qc_config cfg;
 	struct quorumd_state st;
 	struct lock lk = LOCK_INIT;
-	char why[256], path[512], buf[QUORUMD_STATE_MAX + 1], svc[64] = "";
+	char why[256], path[512], buf[QUORUMD_STATE_MAX + 1], svc[128] = "";
 	int64_t age, bound_s;
 	bool running;
 	ssize_t n;

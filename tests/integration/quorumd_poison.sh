@@ -34,6 +34,9 @@ else
 	tap_not_ok "a thawed, read the pill and holds off the election"
 fi
 tap_is "  logged once" "$(qd_log a | grep -c 'holding off:')" 1
+# status says why a does not run for primary (the hold lasts seconds more).
+left=$(qd_state a poison_hold_left_ms)
+tap_like "  twinhead-quorumd status shows the hold left (${left:-none} ms)" "$left" '^[1-9][0-9]*$'
 # The hold as qc_poison_hold_ms derives it (2 x fence attempt + retry + 2
 # x interval; the attempt and the pause derived from the IPMI session's
 # 1000 ms unless set). It runs from a's read of the pill, after the thaw.
@@ -50,6 +53,7 @@ lab_wait_for "$(qd_bound a)" "a's promote hook" promoted_after "$thawed"
 tap_cmp "  its promote began no earlier than the hold ($hold ms) after the thaw" \
 	$((($(qd_hook_ns a primary begin) - thawed) / 1000000)) -ge "$hold"
 tap_is "  b never promoted" "$(qd_hook_ns b primary begin)" 0
+tap_is "  status shows no hold once it is over" "$(qd_state a poison_hold_left_ms)" ""
 tap_is "  nobody was powered off" "$(qd_power_offs a)$(qd_power_offs b)" 00
 tap_like "  b's fence attempt failed (the BMC did not answer)" "$(qd_log b)" "FENCING NODE 1 FAILED"
 tap_done

@@ -768,6 +768,9 @@ START_TEST(poison_hold_expires_and_the_election_resumes)
 	run(&s, INTERVAL);
 	read = s.h[1].sm.poison_read_ms;
 	ck_assert_int_ge(read, 0);
+	/* What `twinhead-quorumd status` shows meanwhile: the hold left. */
+	ck_assert_int_eq(qd_sm_poison_hold_left_ms(&s.h[1].sm, s.now), read + POISON_HOLD - s.now);
+	ck_assert_int_eq(qd_sm_poison_hold_left_ms(&s.h[2].sm, s.now), 0);
 	for (end = read + POISON_HOLD - STEP; s.now < end;) {
 		run(&s, STEP);
 		ck_assert_msg(!s.h[1].acting && !s.h[2].acting,
@@ -784,6 +787,7 @@ START_TEST(poison_hold_expires_and_the_election_resumes)
 	ck_assert(s.h[1].acting);
 	ck_assert_int_eq(s.h[1].promotes, 2);
 	ck_assert_int_ge(s.h[1].promoted_at - read, POISON_HOLD);
+	ck_assert_int_eq(qd_sm_poison_hold_left_ms(&s.h[1].sm, s.now), 0);
 	ck_assert(s.h[1].powered);
 }
 END_TEST
