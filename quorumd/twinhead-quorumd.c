@@ -617,14 +617,13 @@ static void setup_vote(struct daemon *d)
  * (the one that fenced this head before it booted, say) means nothing. */
 static void poison_at_start(struct daemon *d, const struct qd_mailbox *m)
 {
-	int64_t age = wall_ms() - (int64_t)m->written_ms;
+	int64_t now = deadline_now_ms();
 
-	if (!qd_sm_poison_found(&d->sm, deadline_now_ms(), age))
+	if (!qd_sm_poison_found(&d->sm, now, wall_ms() - (int64_t)m->written_ms))
 		return;
-	age = age < 0 ? 0 : age;
 	th_log(LOG_NOTICE, "node %u posted a poison pill %" PRId64 " ms ago, before this start: "
-	       "no claim without a fence for %" PRId64 " ms more", m->from_node, age,
-	       (int64_t)d->sm.cfg.poison_hold_ms - age);
+	       "no claim without a fence for %" PRId64 " ms more", m->from_node,
+	       now - d->sm.poison_read_ms, qd_sm_poison_hold_left_ms(&d->sm, now));
 }
 
 static int setup(struct daemon *d, char *why, size_t len)

@@ -1206,7 +1206,7 @@ static int zp_start_locked(struct zp *z)
 	struct zp_query r;
 	struct zp_import im;
 	struct os_zfs_mmp mmp;
-	bool no_mount = !ocf_bool(ctx, P_MOUNT), unmount_after = false, forced = false;
+	bool no_mount = !ocf_bool(ctx, P_MOUNT), unmount_after = false, forced = false, mmp_zfs;
 	char why[480], host[120];
 	int rc;
 
@@ -1242,7 +1242,8 @@ static int zp_start_locked(struct zp *z)
 	d = deadline_in_ms(deadline_left_ms(ctx->deadline) > 2 * START_RESERVE_MS
 				   ? deadline_left_ms(ctx->deadline) - START_RESERVE_MS
 				   : deadline_left_ms(ctx->deadline) / 2);
-	if (os_zfs_mmp(&mmp) == 0) {
+	mmp_zfs = os_zfs_mmp(&mmp) == 0; /* a ZFS with multihost (OpenZFS) */
+	if (mmp_zfs) {
 		int64_t need = zp_mmp_wait_ms(&mmp);
 
 		if (deadline_left_ms(d) < need)
@@ -1266,7 +1267,7 @@ static int zp_start_locked(struct zp *z)
 	if (zp_may_force(z, why, sizeof(why))) {
 		th_log(LOG_INFO, "start: importing %s with -f at once (%s): a refused import "
 		       "would scan the disks%s twice", z->pool, why,
-		       os_zfs_mmp(&mmp) == 0 ? " and run the multihost activity check" : "");
+		       mmp_zfs ? " and run the multihost activity check" : "");
 		forced = true;
 	}
 
